@@ -1,0 +1,25 @@
+#!/bin/bash
+# Build the KVM selftests of a tree (and the workshop's benchmarks) for x86.
+# Usage: build-selftests.sh SRC OBJ OUT
+#   SRC  kernel source tree; OBJ  its kernel build folder (for the UAPI
+#   headers, installed there by "make headers"); OUT  where binaries go.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+SRC=$(cd "$1" && pwd) OBJ=$(cd "$2" && pwd) OUT=$3
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_COMPRESS=1
+make -C "$SRC" O="$OBJ" -s headers
+# The workshop's benchmarks (bench/*.c) are built as extra selftest
+# programs: linked into the tree's selftest folder, ignored by its git.
+extra=()
+for b in "$TOP"/bench/*.c; do
+	n=$(basename "$b" .c)
+	ln -sf "$b" "$SRC/tools/testing/selftests/kvm/x86/ws_$n.c"
+	grep -qx "tools/testing/selftests/kvm/x86/ws_\*" "$(git -C "$SRC" rev-parse --git-path info/exclude)" 2>/dev/null ||
+		echo "tools/testing/selftests/kvm/x86/ws_*" >>"$(git -C "$SRC" rev-parse --git-path info/exclude)"
+	extra+=("x86/ws_$n")
+done
+make -C "$SRC/tools/testing/selftests/kvm" -j"$JOBS" ARCH=x86 CC="ccache gcc" \
+	KHDR_INCLUDES="-isystem $OBJ/usr/include" OUTPUT="$OUT" \
+	TEST_GEN_PROGS_EXTENDED_x86="x86/nx_huge_pages_test ${extra[*]}" all

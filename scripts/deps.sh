@@ -1,0 +1,54 @@
+#!/bin/bash
+# Install what the workshop needs, from Debian only, idempotently.
+# Inputs: none. Bookworm packages, QEMU from bookworm-backports (the Xen
+# emulation needs QEMU >= 8.0; bookworm has 7.2). Nothing is ever installed
+# from trixie or sid: the base kernel source is only *downloaded* from
+# trixie-backports, by fetch-base.sh, with a private apt configuration.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
+      ccache sparse coccinelle python3 git rsync perl gawk busybox-static
+      strace)
+BPO_PKGS=(qemu-system-x86)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+qemu_ok() {
+	command -v qemu-system-x86_64 >/dev/null &&
+		dpkg --compare-versions "$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || echo 0)" ge 1:8.0
+}
+
+if ((${#missing[@]} == 0)) && qemu_ok; then
+	exit 0
+fi
+step "install Debian packages"
+[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]} ${BPO_PKGS[*]}"
+export DEBIAN_FRONTEND=noninteractive
+bpo=/etc/apt/sources.list.d/bookworm-backports.sources
+if ! qemu_ok && [ ! -e "$bpo" ]; then
+	info "adding bookworm-backports (apt pins it below bookworm by default)"
+	cat >"$bpo" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+run_logged "$LOGS/apt-update.log" apt-get update
+if ((${#missing[@]})); then
+	info "bookworm: ${missing[*]}"
+	run_logged "$LOGS/apt-install.log" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+if ! qemu_ok; then
+	info "bookworm-backports: ${BPO_PKGS[*]}"
+	run_logged "$LOGS/apt-install-bpo.log" apt-get install -y --no-install-recommends \
+		-t bookworm-backports "${BPO_PKGS[@]}"
+	qemu_ok || die "QEMU >= 8.0 not installed; see $LOGS/apt-install-bpo.log"
+fi
+info "$(qemu-system-x86_64 --version | head -n 1)"
+step_done

@@ -1,0 +1,19 @@
+#!/bin/bash
+# make export: write build/linux's commits since the base to series/ (the
+# cover letter keeps its subject and text: they live in the branch
+# description, which make tree set from series/0000-cover-letter.patch).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/series.sh"
+T=${1:-$BUILD/linux}
+[ -d "$T" ] || die "no tree at $T: run 'make tree' first"
+[ -z "$(git -C "$T" status --porcelain --untracked-files=no)" ] ||
+	die "$T has uncommitted changes: commit them first"
+step "export $T to series/"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export_series "$T" "$tmp"
+rm -f "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch
+cp "$tmp"/*.patch "$SERIES"/
+info "$(ls "$tmp" | wc -l) files in series/ (with the cover letter)"
+step_done

@@ -1,0 +1,291 @@
+#!/bin/bash
+# The gate. Usage: gate.sh main|test
+#   main  apply series/ to the base, build the patched kernel and the KVM
+#         selftests, boot it under QEMU, run the Xen and pvclock tests
+#         (and KUnit), print a short summary.
+#   test  everything: checkpatch, a build at every patch, sparse, kernel-doc
+#         and coccicheck against the base, the export round trip, the
+#         reproducers on the base kernel, KUnit and the selftest list on the
+#         series' kernel, the dmesg and taint checks.
+# Inputs: series/, tests/*.txt, config/*.config, base/linux-source.lock;
+# KSRC= (apply onto that tree's HEAD), ACCEL= (kvm|tcg).
+# Output: build/gate/ (results.tap, logs, VM folders); the last line is
+# "N passed, N failed".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/series.sh"
+MODE=${1:-main}
+case $MODE in main | test) ;; *) die "usage: gate.sh main|test" ;; esac
+
+G=$BUILD/gate
+SRC=$G/src
+OBJ=$BUILD/obj-debug
+RES=$G/results.tap
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+T0=$(_ts)
+
+rm -rf "$G"
+mkdir -p "$G" "$LOGS"
+: >"$RES"
+record() { # record ok|fail|skip NAME [DETAIL]
+	local r=$1 n=$2 d=${3:-}
+	case $r in
+	ok) echo "ok - $n${d:+ # $d}" >>"$RES"; printf '    PASS %s%s\n' "$n" "${d:+ ($d)}" ;;
+	skip) echo "ok - $n # SKIP $d" >>"$RES"; printf '    SKIP %s (%s)\n' "$n" "$d" ;;
+	*) echo "not ok - $n${d:+ # $d}" >>"$RES"; printf '    FAIL %s%s\n' "$n" "${d:+: $d}" ;;
+	esac
+}
+summary() {
+	local rc=$? p f s
+	p=$(grep -c '^ok - ' "$RES" || true)
+	s=$(grep -c '^ok - .* # SKIP' "$RES" || true)
+	f=$(grep -c '^not ok - ' "$RES" || true)
+	((rc == 0)) || f=$((f + 1))
+	echo
+	echo "==> summary ($MODE, $(_dur $(($(_ts) - T0))))"
+	[ -f "$G/kernel" ] && info "kernel:      $(cat "$G/kernel")"
+	[ -f "$G/vm-series/accel" ] && info "accelerator: $(cat "$G/vm-series/accel") ($(cat "$G/vm-series/accel.txt" | sed 's/^accelerator: //'))"
+	info "results:     $RES; logs: $LOGS"
+	if ((f)); then
+		grep '^not ok - ' "$RES" | sed 's/^not ok - /    failed: /'
+		((rc == 0)) || echo "    failed: step '$STEP_NAME' stopped the gate (see above)"
+	fi
+	echo "$((p - s)) passed, $f failed, $s skipped"
+	echo "$((p - s)) passed, $f failed"
+	((f == 0)) || exit 1
+}
+trap summary EXIT
+
+"$TOP/scripts/deps.sh"
+
+step "apply series/ to the base"
+make_worktree "$SRC"
+apply_series "$SRC"
+mapfile -t COMMITS < <(git -C "$SRC" rev-list --reverse ws-base..HEAD)
+mapfile -t PATCHES < <(series_patches)
+base_desc=$(git -C "$SRC" log -1 --format='%h %s' ws-base)
+record ok "series applies" "${#COMMITS[@]} patches on $base_desc"
+step_done
+
+# patch_name I: the file name of the I-th patch (for messages).
+patch_name() { basename "${PATCHES[$1]:-commit-$(($1 + 1))}"; }
+touched=$(git -C "$SRC" diff --name-only ws-base HEAD)
+
+if [ "$MODE" = test ]; then
+	step "checkpatch --strict on every patch"
+	for i in "${!PATCHES[@]}"; do
+		n=$(patch_name "$i")
+		if out=$(cd "$SRC" && ./scripts/checkpatch.pl --strict --terse --no-summary -q "${PATCHES[$i]}" 2>&1); then
+			record ok "checkpatch: $n"
+		else
+			echo "$out" >"$LOGS/checkpatch-$n.log"
+			record fail "checkpatch: $n" "$(echo "$out" | head -n 1); $LOGS/checkpatch-$n.log"
+		fi
+	done
+	step_done
+fi
+
+build() { # build LABEL LOG TARGETS...: kernel build at the current checkout
+	local label=$1 log=$2
+	shift 2
+	run_logged "$log" "$TOP/scripts/build-kernel.sh" "$SRC" "$OBJ" debug "$@"
+}
+
+# Static checks of touched C files and headers, run at the base and at the
+# series' head; only what the series adds counts.
+static_checks() { # static_checks TAG
+	local tag=$1 f
+	: >"$G/kdoc-$tag.txt"
+	for f in $touched; do
+		case $f in *.c | *.h) ;; *) continue ;; esac
+		[ -f "$SRC/$f" ] || continue
+		(cd "$SRC" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) |
+			sed -E 's/:[0-9]+:/:/' >>"$G/kdoc-$tag.txt" || true
+	done
+	if echo "$touched" | grep -qE '^(arch/x86/kvm|virt/kvm|include/linux/kvm)'; then
+		run_logged "$LOGS/sparse-$tag.log" "$TOP/scripts/build-kernel.sh" "$SRC" "$OBJ" debug \
+			C=2 arch/x86/kvm/
+		grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error)' "$LOGS/sparse-$tag.log" |
+			sed -E 's/:[0-9]+:[0-9]+:/:/' | sort >"$G/sparse-$tag.txt" || true
+		run_logged "$LOGS/cocci-$tag.log" "$TOP/scripts/coccicheck.sh" "$SRC" "$OBJ" $touched
+		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/; s/:[0-9]+:[0-9]+:/:/; s/line [0-9]+/line N/g' \
+			"$LOGS/cocci-$tag.log" | grep -E '^[^ ]+\.(c|h):' | sort >"$G/cocci-$tag.txt" || true
+	fi
+}
+new_lines() { # new_lines A B: lines of B not in A (as multisets)
+	comm -13 <(sort "$1") <(sort "$2")
+}
+
+step "build the base kernel ($(git -C "$SRC" rev-parse --short ws-base))"
+git -C "$SRC" checkout -q --detach ws-base
+if [ "$MODE" = test ]; then
+	build base "$LOGS/build-base.log" bzImage
+	cp "$OBJ/arch/x86/boot/bzImage" "$G/base.bzImage"
+	record ok "build: base"
+	step_done
+	step "static checks on the base (kernel-doc, sparse, coccicheck)"
+	static_checks base
+	step_done
+else
+	info "skipped in 'make' (the gate, 'make test', builds and boots the base)"
+fi
+
+last=$((${#COMMITS[@]} - 1))
+for i in "${!COMMITS[@]}"; do
+	[ "$MODE" = test ] || [ "$i" = "$last" ] || continue
+	n=$(patch_name "$i")
+	step "build at patch $((i + 1))/${#COMMITS[@]}: $n"
+	git -C "$SRC" checkout -q --detach "${COMMITS[$i]}"
+	if [ "$i" = "$last" ]; then
+		build "$n" "$LOGS/build-$n.log" bzImage
+	else
+		build "$n" "$LOGS/build-$n.log" arch/x86/kvm/
+	fi
+	if git -C "$SRC" diff --name-only "${COMMITS[$i]}^" "${COMMITS[$i]}" | grep -q '^tools/testing/selftests/kvm/'; then
+		run_logged "$LOGS/selftests-$n.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$G/selftests-$i"
+		rm -rf "$G/selftests-$i"
+	fi
+	record ok "build: $n"
+	step_done
+done
+git -C "$SRC" checkout -q series
+if ((${#COMMITS[@]} == 0)); then
+	step "build the kernel (no patches in series/)"
+	build base "$LOGS/build-base.log" bzImage
+	step_done
+fi
+cp "$OBJ/arch/x86/boot/bzImage" "$G/series.bzImage"
+echo "$(make -s -C "$SRC" O="$OBJ" kernelrelease 2>/dev/null) + ${#COMMITS[@]} patches, $(git -C "$SRC" rev-parse --short HEAD)" >"$G/kernel"
+
+if [ "$MODE" = test ] && ((${#COMMITS[@]})); then
+	step "static checks on the series"
+	static_checks series
+	for c in kdoc sparse cocci; do
+		[ -f "$G/$c-series.txt" ] || continue
+		new=$(new_lines "$G/$c-base.txt" "$G/$c-series.txt")
+		if [ -z "$new" ]; then
+			record ok "$c: no new warning on the touched files"
+		else
+			echo "$new" >"$LOGS/$c-new.txt"
+			record fail "$c: new warnings" "$(echo "$new" | head -n 1); all: $LOGS/$c-new.txt"
+		fi
+	done
+	step_done
+
+	step "export round trip (series/ reproduced byte for byte)"
+	export_series "$SRC" "$G/export"
+	if diff -r <(cd "$SERIES" && ls *.patch) <(cd "$G/export" && ls *.patch) >/dev/null &&
+		diff -r -x '*.txt' -x '*.md' "$SERIES" "$G/export" >"$LOGS/roundtrip.diff" 2>&1; then
+		record ok "export round trip"
+	else
+		diff -ru "$SERIES" "$G/export" >"$LOGS/roundtrip.diff" 2>&1 || true
+		record fail "export round trip" "series/ differs from a fresh export of its own tree: $LOGS/roundtrip.diff"
+	fi
+	step_done
+fi
+
+step "build the KVM selftests and benchmarks"
+run_logged "$LOGS/selftests.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$G/selftests"
+step_done
+
+# write_job LISTFILE OUT [FILTER]: a VM job from a test list.
+write_job() {
+	local list=$1 out=$2 filter=${3:-.}
+	mkdir -p "$out"
+	grep -vE '^[[:space:]]*(#|$)' "$list" | grep -E "$filter" |
+		while read -r name tmo _; do
+			[ -x "$G/selftests/$name" ] || { echo "missing $name" >&2; continue; }
+			echo "$name $tmo $G/selftests/$name"
+		done >"$out/job"
+}
+# splat_of DIR NAME: the first bug line the kernel logged during test NAME.
+splat_of() { "$TOP/scripts/dmesg-scan.sh" "$1/dmesg/${2//\//_}.txt" | head -n 1; }
+
+if [ "$MODE" = test ]; then
+	step "boot the base kernel: every reproducer must fail there"
+	V=$G/vm-base
+	write_job "$TOP/tests/reproducers.txt" "$V"
+	"$TOP/scripts/vm-run.sh" "$G/base.bzImage" "$V" "$VM_TIMEOUT"
+	while read -r name _ finding; do
+		line=$(grep -E "^(not )?ok [0-9]+ $name( |$)" "$V/results.tap" || true)
+		sp=$(splat_of "$V" "$name")
+		case $line in
+		"not ok"*) record ok "reproduces on base: $name" "${line#* # } ${sp:+; $sp}" ;;
+		*SKIP*) record fail "reproduces on base: $name" "skipped on the base, so it reproduces nothing: ${line#*SKIP }" ;;
+		ok*) if [ -n "$sp" ]; then record ok "reproduces on base: $name" "$sp"
+		     else record fail "reproduces on base: $name" "the reproducer PASSES on the base ($finding)"; fi ;;
+		*) record fail "reproduces on base: $name" "did not run" ;;
+		esac
+	done < <(grep -vE '^[[:space:]]*(#|$)' "$TOP/tests/reproducers.txt")
+	cp "$V/console.log" "$LOGS/vm-base-console.log"
+	step_done
+fi
+
+step "boot the series' kernel: KUnit, then the selftests"
+V=$G/vm-series
+if [ "$MODE" = test ]; then
+	write_job "$TOP/tests/selftests.txt" "$V"
+	cat <(grep -vE '^[[:space:]]*(#|$)' "$TOP/tests/reproducers.txt" | cut -d' ' -f1,2) |
+		while read -r name tmo; do
+			grep -q "^$name " "$V/job" || echo "$name $tmo $G/selftests/$name"
+		done >>"$V/job"
+else
+	write_job "$TOP/tests/selftests.txt" "$V" '^x86/(xen_|kvm_clock)'
+fi
+info "$(wc -l <"$V/job") tests in the job"
+"$TOP/scripts/vm-run.sh" "$G/series.bzImage" "$V" "$VM_TIMEOUT"
+cp "$V/console.log" "$LOGS/vm-series-console.log"
+step_done
+
+step "results"
+# KUnit: its KTAP is in the console log, parsed by the kernel's own tool.
+python3 "$SRC/tools/testing/kunit/kunit.py" parse "$V/console.log" >"$LOGS/kunit.log" 2>&1 || true
+kl=$(grep -E 'Testing complete|Ran [0-9]+ tests' "$LOGS/kunit.log" | tail -n 1 | sed 's/^\[[^]]*\] //')
+if grep -qE '^\s*ok [0-9]+ |^\s*not ok [0-9]+ ' "$V/console.log" && [ -n "$kl" ]; then
+	grep -E '^\[[^]]*\] \[(PASSED|FAILED|SKIPPED|CRASHED)\] ' "$LOGS/kunit.log" |
+		sed -E 's/^\[[^]]*\] \[([A-Z]+)\] (.*)$/\1 \2/' | while read -r r name; do
+		case $r in
+		PASSED) record ok "kunit: $name" ;;
+		SKIPPED) record skip "kunit: $name" "skipped" ;;
+		*) record fail "kunit: $name" "$r; $LOGS/kunit.log" ;;
+		esac
+	done
+	info "KUnit: $kl"
+else
+	record skip "kunit" "no KUnit suite is built into this kernel yet"
+fi
+# Selftests: kselftest TAP written in the VM; a test that made the kernel
+# log a bug fails whatever its exit code.
+while read -r line; do
+	case $line in ok* | "not ok"*) ;; *) continue ;; esac
+	name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ ([^ ]+).*/\2/')
+	sp=$(splat_of "$V" "$name")
+	log="$V/logs/${name//\//_}.log"
+	if [ -n "$sp" ]; then
+		record fail "selftest: $name" "kernel log: $sp; $V/dmesg/${name//\//_}.txt"
+	elif [[ $line == *"# SKIP"* ]]; then
+		record skip "selftest: $name" "${line#*# SKIP }"
+	elif [[ $line == ok* ]]; then
+		record ok "selftest: $name" "$(grep "^$name " "$V/times.txt" | cut -d' ' -f3)s"
+	else
+		record fail "selftest: $name" "${line#*# } ($(grep -m1 -E 'Assertion|FAIL|error' "$log" | cut -c1-100)); $log"
+	fi
+done <"$V/results.tap"
+n_run=$(grep -cE '^(not )?ok ' "$V/results.tap" || true)
+n_job=$(wc -l <"$V/job")
+[ "$n_run" = "$n_job" ] || record fail "selftests: all ran" "$n_run of $n_job reported"
+# The whole kernel log (boot, each test, end) and the taint mask.
+sp=$(cat "$V/dmesg-boot.txt" "$V"/dmesg/*.txt "$V/dmesg-end.txt" 2>/dev/null | "$TOP/scripts/dmesg-scan.sh" /dev/stdin | head -n 3 || true)
+if [ -z "$sp" ]; then
+	record ok "dmesg-clean"
+else
+	record fail "dmesg-clean" "$(echo "$sp" | head -n 1)"
+fi
+# Taint: built-in KUnit sets bit 18 (N, TEST); every other bit fails.
+t=$(cat "$V/tainted")
+if (((t & ~(1 << 18)) == 0)); then
+	record ok "kernel-untainted" "tainted=$t"
+else
+	record fail "kernel-untainted" "tainted=$t (bits other than TEST set)"
+fi
+step_done

@@ -1,0 +1,60 @@
+# shellcheck shell=bash
+# Common helpers for the workshop scripts: paths, step banners with timing,
+# and log handling. Sourced, never run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Everything that may be reused by a later run on the same machine lives here,
+# outside the clone: the downloaded base, ccache, the private apt state.
+CACHE=${WORKSHOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-pfncache}
+# Everything a run produces lives here, inside the clone but ignored by git.
+BUILD=${BUILD:-$TOP/build}
+LOGS=$BUILD/logs
+mkdir -p "$CACHE" "$LOGS"
+
+JOBS=${JOBS:-$(nproc)}
+
+_ts() { date +%s; }
+_dur() { local s=$1; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+
+# step NAME: print a banner; done_step prints its duration.
+STEP_NAME=
+STEP_T0=
+step() {
+	STEP_NAME=$1
+	STEP_T0=$(_ts)
+	printf '==> %s\n' "$STEP_NAME"
+}
+step_done() {
+	printf '    done: %s (%s)\n' "$STEP_NAME" "$(_dur $(($(_ts) - STEP_T0)))"
+}
+info() { printf '    %s\n' "$*"; }
+die() {
+	printf 'FAILED [%s]: %s\n' "${STEP_NAME:-workshop}" "$*" >&2
+	exit 1
+}
+
+# run_logged LOG CMD...: run CMD with all output in LOG; print a heartbeat
+# with the last log line every 30 s so a long step shows progress; on
+# failure show the tail and name the log.
+run_logged() {
+	local log=$1
+	shift
+	local t0 rc=0 pid
+	t0=$(_ts)
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if (( ($(_ts) - t0) % 30 < 5 )) && kill -0 "$pid" 2>/dev/null; then
+			printf '    ... %s: %s\n' "$(_dur $(($(_ts) - t0)))" \
+				"$(tail -n 1 "$log" | cut -c1-100)"
+		fi
+	done
+	wait "$pid" || rc=$?
+	if ((rc)); then
+		echo "---- last lines of $log ----" >&2
+		tail -n 25 "$log" >&2
+		echo "----" >&2
+		die "command failed (rc=$rc): $*; full log: $log"
+	fi
+}

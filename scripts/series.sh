@@ -1,0 +1,79 @@
+# shellcheck shell=bash
+# Helpers shared by tree.sh, export.sh and gate.sh: where the series is and
+# how it goes onto a base. Sourced.
+
+SERIES=$TOP/series
+series_patches() { ls "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-' || true; }
+
+# The base of the series: $KSRC's HEAD if given, else the pinned base.
+# Prints "REPO REV".
+series_base() {
+	if [ -n "${KSRC:-}" ]; then
+		git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 || die "KSRC=$KSRC is not a git tree"
+		echo "$(cd "$KSRC" && pwd) $(git -C "$KSRC" rev-parse HEAD)"
+	else
+		"$TOP/scripts/fetch-base.sh"
+		echo "$CACHE/linux-base.git $(git -C "$CACHE/linux-base.git" rev-parse base)"
+	fi
+}
+
+# make_worktree DIR: a git tree at the base, in DIR (which must not exist).
+# With KSRC, a detached scratch worktree of the user's repository: the
+# user's own branches are never touched.
+make_worktree() {
+	local dir=$1 repo rev
+	read -r repo rev < <(series_base)
+	if [ -n "${KSRC:-}" ]; then
+		git -C "$repo" worktree prune
+		git -C "$repo" worktree add -q --detach "$dir" "$rev"
+	else
+		git clone -q --shared --no-checkout "$repo" "$dir"
+		git -C "$dir" checkout -q --detach "$rev"
+	fi
+	git -C "$dir" tag -f ws-base "$rev" >/dev/null
+}
+
+# The cover letter's subject and blurb, as a branch description for
+# "git format-patch --cover-from-description=subject".
+cover_description() {
+	local c=$SERIES/0000-cover-letter.patch
+	[ -f "$c" ] || return 0
+	python3 - "$c" <<'PY'
+import re, sys, email
+raw = open(sys.argv[1], encoding="utf-8").read()
+head, _, body = raw.partition("\n\n")
+msg = email.message_from_string(head + "\n\n")
+subj = re.sub(r"\s*\n\s+", " ", msg["Subject"])
+subj = re.sub(r"^\[[^]]*\]\s*", "", subj)
+# The blurb ends where format-patch's shortlog begins ("Name (N):").
+m = re.search(r"^\S[^\n]* \(\d+\):\n", body, re.M)
+blurb = body[: m.start()] if m else body
+print(subj + "\n\n" + blurb.rstrip("\n"))
+PY
+}
+
+# apply_series DIR: git am every patch onto DIR's HEAD, on branch "series".
+# On failure name the patch and the files that did not apply.
+apply_series() {
+	local dir=$1 p out
+	git -C "$dir" checkout -q -B series
+	git -C "$dir" config branch.series.description "$(cover_description)"
+	for p in $(series_patches); do
+		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
+			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			echo "$out" | sed 's/^/        /' >&2
+			die "patch $(basename "$p") does not apply to $(git -C "$dir" rev-parse --short ws-base): $(echo "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p;s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')"
+		fi
+	done
+}
+
+# export_series DIR OUTDIR: format-patch DIR's ws-base..HEAD into OUTDIR.
+# Deterministic: the cover letter's date is the last commit's.
+export_series() {
+	local dir=$1 out=$2
+	mkdir -p "$out"
+	GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%cD HEAD) \
+		git -C "$dir" -c core.abbrev=12 format-patch -q --cover-letter \
+		--cover-from-description=subject --zero-commit --base=ws-base \
+		-o "$out" ws-base..HEAD
+}

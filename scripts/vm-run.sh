@@ -1,0 +1,54 @@
+#!/bin/bash
+# Boot a kernel under QEMU and run a job inside it (scripts/guest/init.sh).
+# Usage: vm-run.sh BZIMAGE OUTDIR TIMEOUT_S
+#   OUTDIR must hold "job" (see guest/init.sh); it is shared writable with the
+#   guest and receives console.log, results.tap, logs/, dmesg/.
+# The host's root is the guest's root, read-only over 9p. ACCEL=kvm|tcg
+# overrides accel.sh. A VM that does not power off within TIMEOUT_S is
+# killed and the run fails with the console's tail.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+KERNEL=$1 OUT=$(cd "$2" && pwd) TMO=$3
+[ -f "$OUT/job" ] || die "no job file in $OUT"
+accel=$("$TOP/scripts/accel.sh" "$KERNEL" 2>"$OUT/accel.txt")
+cat "$OUT/accel.txt" | sed 's/^/    /'
+case $accel in
+kvm) acc=(-accel kvm -cpu host,+svm,+vmx) ;;
+tcg) acc=(-accel tcg,thread=multi -cpu max) ;;
+esac
+echo "$accel" >"$OUT/accel"
+cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro
+ rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
+ init=$TOP/scripts/guest/init.sh WS_JOB=job panic=-1 oops=panic
+ log_buf_len=16M kasan.fault=report kunit.stats_enabled=1 ${VM_APPEND:-}"
+: >"$OUT/console.log"
+t0=$(_ts)
+timeout -k 10 "$TMO" qemu-system-x86_64 "${acc[@]}" -smp 2 -m 4G \
+	-machine q35 -nographic -no-reboot -display none -monitor none \
+	-serial "file:$OUT/console.log" -kernel "$KERNEL" -append "${cmdline//$'\n'/}" \
+	-virtfs local,path=/,mount_tag=/dev/root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$OUT",mount_tag=out,security_model=none,multidevs=remap \
+	-device virtio-rng-pci \
+	</dev/null >"$OUT/qemu.log" 2>&1 &
+qpid=$!
+# Relay the guest's progress lines while it runs.
+tail -n +1 -F "$OUT/console.log" 2>/dev/null | grep --line-buffered '^WS-GUEST:' |
+	sed -u "s/^WS-GUEST: /    [vm $accel] /" &
+tpid=$!
+rc=0
+wait $qpid || rc=$?
+sleep 1
+kill $tpid 2>/dev/null || true
+wait $tpid 2>/dev/null || true
+echo "$(($(_ts) - t0))" >"$OUT/vm-seconds"
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "---- console tail ($OUT/console.log) ----" >&2
+	tail -n 30 "$OUT/console.log" >&2
+	die "VM timed out after ${TMO}s (accel $accel); full console: $OUT/console.log"
+fi
+if ! grep -q '^WS-GUEST: done' "$OUT/console.log"; then
+	echo "---- console tail ($OUT/console.log) ----" >&2
+	tail -n 30 "$OUT/console.log" >&2
+	die "VM stopped before the job finished (qemu rc=$rc); full console: $OUT/console.log, qemu: $OUT/qemu.log"
+fi
+info "VM ran $(_dur "$(cat "$OUT/vm-seconds")") on $accel"
