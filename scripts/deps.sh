@@ -9,7 +9,7 @@ set -euo pipefail
 
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
       ccache sparse coccinelle python3 git rsync perl gawk busybox-static
-      strace)
+      strace uuid-dev)
 BPO_PKGS=(qemu-system-x86)
 
 missing=()

@@ -24,22 +24,31 @@ cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro
 : >"$OUT/console.log"
 t0=$(_ts)
 timeout -k 10 "$TMO" qemu-system-x86_64 "${acc[@]}" -smp 2 -m 4G \
-	-machine q35 -nographic -no-reboot -display none -monitor none \
+	-machine q35 -nodefaults -nographic -no-reboot -display none -monitor none \
 	-serial "file:$OUT/console.log" -kernel "$KERNEL" -append "${cmdline//$'\n'/}" \
-	-virtfs local,path=/,mount_tag=/dev/root,security_model=none,readonly=on,multidevs=remap \
-	-virtfs local,path="$OUT",mount_tag=out,security_model=none,multidevs=remap \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=/dev/root \
+	-fsdev local,id=out,path="$OUT",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=out,mount_tag=out \
 	-device virtio-rng-pci \
 	</dev/null >"$OUT/qemu.log" 2>&1 &
 qpid=$!
 # Relay the guest's progress lines while it runs.
-tail -n +1 -F "$OUT/console.log" 2>/dev/null | grep --line-buffered '^WS-GUEST:' |
-	sed -u "s/^WS-GUEST: /    [vm $accel] /" &
-tpid=$!
+shown=0
+relay() {
+	local lines
+	lines=$(grep -a '^WS-GUEST:' "$OUT/console.log" 2>/dev/null | tr -d '\r' || true)
+	[ -n "$lines" ] || return 0
+	echo "$lines" | tail -n +$((shown + 1)) | sed "s/^WS-GUEST: /    [vm $accel $(_dur $(($(_ts) - t0)))] /"
+	shown=$(echo "$lines" | wc -l)
+}
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 2
+	relay
+done
 rc=0
-wait $qpid || rc=$?
-sleep 1
-kill $tpid 2>/dev/null || true
-wait $tpid 2>/dev/null || true
+wait "$qpid" || rc=$?
+relay
 echo "$(($(_ts) - t0))" >"$OUT/vm-seconds"
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "---- console tail ($OUT/console.log) ----" >&2

@@ -1,8 +1,8 @@
 #!/bin/bash
 # PID 1 inside the test VM. The root is the host's, read-only over 9p; the
-# host's job folder is at /out (writable). Inputs (kernel command line,
-# passed to init as environment): WS_JOB, the job file in /out: one test a
-# line, "NAME TIMEOUT_S PATH [ARGS...]". Outputs in /out:
+# host's job folder is at /run/out (writable). Inputs (kernel command line,
+# passed to init as environment): WS_JOB, the job file in that folder: one test a
+# line, "NAME TIMEOUT_S PATH [ARGS...]". Outputs there:
 #   results.tap       kselftest TAP, one line a test
 #   logs/NAME.log     a test's output; dmesg/NAME.txt the kernel log it caused
 #   dmesg-boot.txt    the kernel log up to the first test (KUnit runs there)
@@ -19,18 +19,21 @@ mount -t tmpfs tmp /tmp
 mount -t tmpfs tmp /run
 mount -t tmpfs tmp /var/tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /out || {
-	echo "guest: cannot mount /out"; echo o >/proc/sysrq-trigger; }
+# The read-only root has no /out: the job folder is mounted under /run.
+O=/run/out
+mkdir -p $O
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out $O || {
+	echo "WS-GUEST: cannot mount the job folder"; echo o >/proc/sysrq-trigger; }
 ulimit -c 0
 hostname testvm
 echo "WS-GUEST: up $(cut -d' ' -f1 /proc/uptime)s $(uname -r)"
-mkdir -p /out/logs /out/dmesg
-dmesg -c >/out/dmesg-boot.txt
-cp /proc/config.gz /out/ 2>/dev/null
+mkdir -p $O/logs $O/dmesg
+dmesg -c >$O/dmesg-boot.txt
+cp /proc/config.gz $O/ 2>/dev/null
 
-n=$(grep -cv '^[[:space:]]*\(#\|$\)' "/out/$WS_JOB")
-echo "TAP version 13" >/out/results.tap
-echo "1..$n" >>/out/results.tap
+n=$(grep -cv '^[[:space:]]*\(#\|$\)' "$O/$WS_JOB")
+echo "TAP version 13" >$O/results.tap
+echo "1..$n" >>$O/results.tap
 i=0
 while read -r name tmo path args; do
 	case $name in ''|\#*) continue ;; esac
@@ -40,23 +43,23 @@ while read -r name tmo path args; do
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	(cd "$(dirname "$path")" && timeout -k 5 "$tmo" "$path" $args) \
-		>"/out/logs/$safe.log" 2>&1 </dev/null
+		>"$O/logs/$safe.log" 2>&1 </dev/null
 	rc=$?
 	t1=$(date +%s.%N)
 	secs=$(echo "$t1 - $t0" | bc)
-	dmesg -c >"/out/dmesg/$safe.txt"
+	dmesg -c >"$O/dmesg/$safe.txt"
 	case $rc in
 	0) res="ok $i $name" ;;
-	4) res="ok $i $name # SKIP $(grep -m1 -iE 'skip|requirement' "/out/logs/$safe.log" | tr -d '#' | cut -c1-120)" ;;
+	4) res="ok $i $name # SKIP $(grep -m1 -iE 'skip|requirement' "$O/logs/$safe.log" | tr -d '#' | cut -c1-120)" ;;
 	124 | 137) res="not ok $i $name # TIMEOUT ${tmo}s" ;;
 	*) res="not ok $i $name # exit=$rc" ;;
 	esac
-	echo "$res" >>/out/results.tap
-	printf '%s %s %.1f\n' "$name" "$rc" "$secs" >>/out/times.txt
-	echo "WS-GUEST: $res (${secs%.*}s)"
-done <"/out/$WS_JOB"
-cat /proc/sys/kernel/tainted >/out/tainted
-dmesg -c >/out/dmesg-end.txt
+	echo "$res" >>$O/results.tap
+	printf '%s %s %.1f\n' "$name" "$rc" "$secs" >>$O/times.txt
+	printf "WS-GUEST: %s (%.1fs)\n" "$res" "$secs"
+done <"$O/$WS_JOB"
+cat /proc/sys/kernel/tainted >$O/tainted
+dmesg -c >$O/dmesg-end.txt
 sync
 echo "WS-GUEST: done"
 echo o >/proc/sysrq-trigger
