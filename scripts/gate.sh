@@ -48,6 +48,14 @@ summary() {
 	[ -f "$G/kernel" ] && info "kernel:      $(cat "$G/kernel")"
 	[ -f "$G/vm-series/accel" ] && info "accelerator: $(cat "$G/vm-series/accel") ($(cat "$G/vm-series/accel.txt" | sed 's/^accelerator: //'))"
 	info "results:     $RES; logs: $LOGS"
+	# One line per kind of check: what ran, what passed.
+	sed -E 's/^(not )?ok - ([^:]+): .*/\2/; t; s/^(not )?ok - ([^#]+).*/\2/' "$RES" |
+		sed 's/ *$//' | awk '!seen[$0]++' | while read -r kind; do
+		k_ok=$(grep -cE "^ok - $kind(:| #|$)" "$RES" | head -n 1)
+		k_sk=$(grep -cE "^ok - $kind(:.*)? # SKIP" "$RES" | head -n 1)
+		k_f=$(grep -cE "^not ok - $kind(:| #|$)" "$RES" | head -n 1)
+		printf '    %-22s %3d passed, %d failed, %d skipped\n' "$kind" $((k_ok - k_sk)) "$k_f" "$k_sk"
+	done
 	if ((f)); then
 		grep '^not ok - ' "$RES" | sed 's/^not ok - /    failed: /'
 		((rc == 0)) || echo "    failed: step '$STEP_NAME' stopped the gate (see above)"
@@ -95,8 +103,22 @@ if [ "$MODE" = test ]; then
 			fi
 		done
 	fi
+	# checkpatch asks "does MAINTAINERS need updating?" of every patch
+	# that adds or deletes a file; the gate answers it: each such file
+	# must be covered by a MAINTAINERS entry (other than THE REST) at the
+	# series' head.
+	cp_opts+=(--ignore FILE_PATH_CHANGES)
 	for i in "${!PATCHES[@]}"; do
 		n=$(patch_name "$i")
+		for f in $(git -C "$SRC" diff --name-only --diff-filter=AD "${COMMITS[$i]}^" "${COMMITS[$i]}"); do
+			secs=$(cd "$SRC" && ./scripts/get_maintainer.pl --no-git --no-rolestats --sections -f "$f" 2>/dev/null |
+				grep -E '^[A-Z0-9].*\(|^[A-Z][A-Z0-9 /_-]+$' | grep -v '^THE REST' | head -n 1)
+			if [ -n "$secs" ]; then
+				record ok "maintained: $f" "$secs"
+			else
+				record fail "maintained: $f" "added in $n, covered by no MAINTAINERS entry"
+			fi
+		done
 		if out=$(cd "$SRC" && ./scripts/checkpatch.pl "${cp_opts[@]}" "${PATCHES[$i]}" 2>&1); then
 			record ok "checkpatch: $n"
 		else
@@ -231,12 +253,14 @@ if [ "$MODE" = test ]; then
 	while read -r name _ finding; do
 		line=$(grep -E "^(not )?ok [0-9]+ $name( |$)" "$V/results.tap" || true)
 		sp=$(splat_of "$V" "$name")
+		# A reproducer reproduces when it fails, or when the kernel logged a
+		# bug while it ran; one that passes or skips cleanly does not.
 		case $line in
-		"not ok"*) record ok "reproduces on base: $name" "${line#* # } ${sp:+; $sp}" ;;
-		*SKIP*) record fail "reproduces on base: $name" "skipped on the base, so it reproduces nothing: ${line#*SKIP }" ;;
-		ok*) if [ -n "$sp" ]; then record ok "reproduces on base: $name" "$sp"
-		     else record fail "reproduces on base: $name" "the reproducer PASSES on the base ($finding)"; fi ;;
-		*) record fail "reproduces on base: $name" "did not run" ;;
+		"not ok"*) record ok "reproduces on base: $name" "${line#* # }${sp:+; $sp}" ;;
+		'') record fail "reproduces on base: $name" "did not run" ;;
+		*) if [ -n "$sp" ]; then record ok "reproduces on base: $name" "$sp"
+		   elif [[ $line == *SKIP* ]]; then record fail "reproduces on base: $name" "skipped on the base, so it reproduces nothing: ${line#*SKIP }"
+		   else record fail "reproduces on base: $name" "the reproducer PASSES on the base ($finding)"; fi ;;
 		esac
 	done < <(grep -vE '^[[:space:]]*(#|$)' "$TOP/tests/reproducers.txt")
 	cp "$V/console.log" "$LOGS/vm-base-console.log"

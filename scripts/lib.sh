@@ -39,14 +39,16 @@ die() {
 run_logged() {
 	local log=$1
 	shift
-	local t0 rc=0 pid
+	local t0 last rc=0 pid
 	t0=$(_ts)
+	last=$t0
 	"$@" >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 5
-		if (( ($(_ts) - t0) % 30 < 5 )) && kill -0 "$pid" 2>/dev/null; then
-			printf '    ... %s: %s\n' "$(_dur $(($(_ts) - t0)))" \
+		sleep 2
+		if (($(_ts) - last >= 30)) && kill -0 "$pid" 2>/dev/null; then
+			last=$(_ts)
+			printf '    ... %s: %s\n' "$(_dur $((last - t0)))" \
 				"$(tail -n 1 "$log" | cut -c1-100)"
 		fi
 	done

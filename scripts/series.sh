@@ -68,11 +68,11 @@ apply_series() {
 }
 
 # export_series DIR OUTDIR: format-patch DIR's ws-base..HEAD into OUTDIR.
-# Deterministic: the cover letter's date is the last commit's.
+# Deterministic: the cover letter's date is the last commit's author date.
 export_series() {
 	local dir=$1 out=$2
 	mkdir -p "$out"
-	GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%cD HEAD) \
+	GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%aD HEAD) \
 		git -C "$dir" -c core.abbrev=12 format-patch -q --cover-letter \
 		--cover-from-description=subject --zero-commit --base=ws-base \
 		-o "$out" ws-base..HEAD
