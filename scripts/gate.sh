@@ -119,7 +119,9 @@ if [ "$MODE" = test ]; then
 				record fail "maintained: $f" "added in $n, covered by no MAINTAINERS entry"
 			fi
 		done
-		if out=$(cd "$SRC" && ./scripts/checkpatch.pl "${cp_opts[@]}" "${PATCHES[$i]}" 2>&1); then
+		# Clean means exit 0 and nothing printed (a Python traceback from
+		# spdxcheck, say, is not clean).
+		if out=$(cd "$SRC" && ./scripts/checkpatch.pl "${cp_opts[@]}" "${PATCHES[$i]}" 2>&1) && [ -z "$out" ]; then
 			record ok "checkpatch: $n"
 		else
 			echo "$out" >"$LOGS/checkpatch-$n.log"

@@ -13,6 +13,15 @@ mkdir -p "$CACHE" "$LOGS"
 
 JOBS=${JOBS:-$(nproc)}
 
+# The kernel's Python tools (checkpatch's spdxcheck, kunit.py, kernel-doc)
+# run with Debian's python3, whose modules (python3-ply, python3-git) come
+# from Debian packages, whatever python3 comes first in PATH.
+if [ -x /usr/bin/python3 ]; then
+	mkdir -p "$BUILD/bin"
+	ln -sf /usr/bin/python3 "$BUILD/bin/python3"
+	PATH=$BUILD/bin:$PATH
+fi
+
 _ts() { date +%s; }
 _dur() { local s=$1; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
