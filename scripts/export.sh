@@ -9,6 +9,11 @@ T=${1:-$BUILD/linux}
 [ -d "$T" ] || die "no tree at $T: run 'make tree' first"
 [ -z "$(git -C "$T" status --porcelain --untracked-files=no)" ] ||
 	die "$T has uncommitted changes: commit them first"
+[ "$(git -C "$T" symbolic-ref -q HEAD)" = "refs/heads/$(tree_branch)" ] ||
+	die "$T is not on branch $(tree_branch) (a rebase in progress?): finish it first"
+for d in rebase-merge rebase-apply; do
+	[ ! -e "$(git -C "$T" rev-parse --git-path "$d")" ] || die "$T: a rebase or git am is in progress"
+done
 step "export $T to series/"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -15,7 +15,7 @@ DL=$CACHE/dl
 DEB=$DL/${PACKAGE}_${VERSION//:/%3a}_all.deb
 MARK="$PACKAGE $VERSION tarball sha256 $TARBALL_SHA256"
 
-if git -C "$REPO" log -1 --format=%B base 2>/dev/null | grep -qF "$MARK"; then
+if [ "$(git -C "$REPO" rev-parse -q --verify base 2>/dev/null)" = "$BASE_COMMIT" ]; then
 	exit 0
 fi
 
@@ -37,9 +37,11 @@ step_done
 step "unpack the base and commit it to $REPO"
 src=$(mktemp -d "$CACHE/unpack.XXXXXX")
 trap 'rm -rf "$src"' EXIT
-got=$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO "./$TARBALL" | tee >(tar -xJ -C "$src") | sha256sum | cut -d' ' -f1)
-sleep 1; wait
-[ "$got" = "$TARBALL_SHA256" ] || die "tarball sha256 $got != $TARBALL_SHA256"
+dpkg-deb --fsys-tarfile "$DEB" | tar -xO "./$TARBALL" >"$src/linux.tar.xz"
+echo "$TARBALL_SHA256  $src/linux.tar.xz" | sha256sum -c --status ||
+	die "the tarball's sha256 does not match base/linux-source.lock"
+tar -xJf "$src/linux.tar.xz" -C "$src"
+rm -f "$src/linux.tar.xz"
 tree=$(echo "$src"/linux-source-*)
 [ -f "$tree/virt/kvm/pfncache.c" ] || die "unexpected tarball layout in $src"
 # Debian's .gitignore ends with a "Debian packaging" stanza that ignores
@@ -73,5 +75,8 @@ that new files are not silently left out of commits.
 $MARK
 MSG
 git branch -M base
+# The commit is deterministic: the same id on every machine, pinned.
+[ "$(git rev-parse base)" = "$BASE_COMMIT" ] ||
+	die "base commit $(git rev-parse base) is not the pinned $BASE_COMMIT"
 info "base commit $(git rev-parse base)"
 step_done

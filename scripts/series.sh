@@ -3,6 +3,9 @@
 # how it goes onto a base. Sourced.
 
 SERIES=$TOP/series
+# The base, as a per-worktree ref: in a scratch worktree of a KSRC
+# repository it is not seen by (and does not move for) any other worktree.
+WS_BASE=refs/worktree/ws-base
 series_patches() { ls "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-' || true; }
 
 # The base of the series: $KSRC's HEAD if given, else the pinned base.
@@ -12,7 +15,7 @@ series_base() {
 		git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 || die "KSRC=$KSRC is not a git tree"
 		echo "$(cd "$KSRC" && pwd) $(git -C "$KSRC" rev-parse HEAD)"
 	else
-		"$TOP/scripts/fetch-base.sh"
+		"$TOP/scripts/fetch-base.sh" >&2
 		echo "$CACHE/linux-base.git $(git -C "$CACHE/linux-base.git" rev-parse base)"
 	fi
 }
@@ -30,7 +33,7 @@ make_worktree() {
 		git clone -q --shared --no-checkout "$repo" "$dir"
 		git -C "$dir" checkout -q --detach "$rev"
 	fi
-	git -C "$dir" tag -f ws-base "$rev" >/dev/null
+	git -C "$dir" update-ref "$WS_BASE" "$rev"
 }
 
 # The cover letter's subject and blurb, as a branch description for
@@ -52,28 +55,55 @@ print(subj + "\n\n" + blurb.rstrip("\n"))
 PY
 }
 
-# apply_series DIR: git am every patch onto DIR's HEAD, on branch "series".
+# The branch "make tree" works on.
+tree_branch() { if [ -n "${KSRC:-}" ]; then echo ws/pfncache-series; else echo series; fi; }
+
+# cover_identity: "Name <email>" from the cover letter's From: line.
+cover_identity() {
+	sed -n '/^From: /{s/^From: //;N;s/\n / /;s/\n.*//;p;q}' "$SERIES/0000-cover-letter.patch" 2>/dev/null
+}
+# A committer identity for git am and format-patch: the machine's, or, on
+# a machine without one, the series' own (the cover letter's sender).
+ensure_identity() {
+	local id
+	git config user.email >/dev/null 2>&1 && return 0
+	id=$(cover_identity)
+	[ -n "$id" ] || id="workshop <workshop@localhost>"
+	export GIT_COMMITTER_NAME=${id% <*} GIT_COMMITTER_EMAIL=${id##*<}
+	GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL%>}
+	export GIT_AUTHOR_NAME=$GIT_COMMITTER_NAME GIT_AUTHOR_EMAIL=$GIT_COMMITTER_EMAIL
+}
+
+# apply_series DIR [BRANCH]: git am every patch onto DIR's HEAD; on BRANCH
+# (created, never reset: an existing branch of that name is an error) with
+# the cover letter as its description, or on a detached HEAD.
 # On failure name the patch and the files that did not apply.
 apply_series() {
-	local dir=$1 p out
-	git -C "$dir" checkout -q -B series
-	git -C "$dir" config branch.series.description "$(cover_description)"
+	local dir=$1 branch=${2:-} p out
+	ensure_identity
+	if [ -n "$branch" ]; then
+		git -C "$dir" checkout -q -b "$branch" ||
+			die "branch $branch exists in $dir: delete it, or export it first"
+		git -C "$dir" config "branch.$branch.description" "$(cover_description)"
+	fi
 	for p in $(series_patches); do
 		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
 			git -C "$dir" am --abort >/dev/null 2>&1 || true
 			echo "$out" | sed 's/^/        /' >&2
-			die "patch $(basename "$p") does not apply to $(git -C "$dir" rev-parse --short ws-base): $(echo "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p;s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')"
+			die "patch $(basename "$p") does not apply to $(git -C "$dir" rev-parse --short "$WS_BASE"): $(echo "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p;s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')"
 		fi
 	done
 }
 
-# export_series DIR OUTDIR: format-patch DIR's ws-base..HEAD into OUTDIR.
-# Deterministic: the cover letter's date is the last commit's author date.
+# export_series DIR OUTDIR: format-patch DIR's base..HEAD into OUTDIR.
+# Deterministic: the cover letter's date is the last commit's author date,
+# commit ids are zeroed, index lines have 12 digits, no git version line.
 export_series() {
 	local dir=$1 out=$2
+	ensure_identity
 	mkdir -p "$out"
 	GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%aD HEAD) \
 		git -C "$dir" -c core.abbrev=12 format-patch -q --cover-letter \
-		--cover-from-description=subject --zero-commit --base=ws-base \
-		-o "$out" ws-base..HEAD
+		--cover-from-description=subject --zero-commit --no-signature \
+		--base="$WS_BASE" -o "$out" "$WS_BASE..HEAD"
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # make tree: build/linux = the base with series/ applied by git am, on
 # branch "series", ready to edit. KSRC=/path/to/kernel.git puts it on that
-# tree's HEAD instead, in a scratch worktree.
+# tree's HEAD instead, in a scratch worktree, on a new branch
+# "ws/pfncache-series" of that repository (never an existing one).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/series.sh"
@@ -11,6 +12,6 @@ if [ -e "$T" ]; then
 fi
 step "make the tree ($T)"
 make_worktree "$T"
-apply_series "$T"
-info "$(git -C "$T" rev-list --count ws-base..HEAD) patches on $(git -C "$T" rev-parse --short ws-base); edit and commit there, then 'make export'"
+apply_series "$T" "$(tree_branch)"
+info "$(git -C "$T" rev-list --count "$WS_BASE..HEAD") patches on $(git -C "$T" rev-parse --short "$WS_BASE"), branch $(tree_branch); edit and commit there, then 'make export'"
 step_done

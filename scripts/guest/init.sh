@@ -60,6 +60,7 @@ while read -r name tmo path args; do
 done <"$O/$WS_JOB"
 cat /proc/sys/kernel/tainted >$O/tainted
 dmesg -c >$O/dmesg-end.txt
+echo done >$O/done
 sync
 echo "WS-GUEST: done"
 echo o >/proc/sysrq-trigger
