@@ -46,7 +46,7 @@ summary() {
 	echo
 	echo "==> summary ($MODE, $(_dur $(($(_ts) - T0))))"
 	[ -f "$G/kernel" ] && info "kernel:      $(cat "$G/kernel")"
-	[ -f "$G/vm-series/accel" ] && info "accelerator: $(cat "$G/vm-series/accel") ($(cat "$G/vm-series/accel.txt" | sed 's/^accelerator: //'))"
+	[ -f "$G/vm-series/accel.txt" ] && info "$(sed 's/^ *//' "$G/vm-series/accel.txt")"
 	info "results:     $RES; logs: $LOGS"
 	# One line per kind of check: what ran, what passed.
 	sed -E 's/^(not )?ok - ([^:]+): .*/\2/; t; s/^(not )?ok - ([^#]+).*/\2/' "$RES" |
