@@ -19,7 +19,7 @@ esac
 echo "$accel" >"$OUT/accel"
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro
  rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
- init=$TOP/scripts/guest/init.sh WS_JOB=job panic=-1 oops=panic
+ init=$TOP/scripts/guest/init.sh WS_JOB=job WS_TOP=$TOP panic=-1 oops=panic
  log_buf_len=16M kasan.fault=report kunit.stats_enabled=1 ${VM_APPEND:-}"
 : >"$OUT/console.log"
 rm -f "$OUT/done"

@@ -15,9 +15,17 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmp /dev/shm
-mount -t tmpfs tmp /tmp
 mount -t tmpfs tmp /run
-mount -t tmpfs tmp /var/tmp
+# Writable /tmp and /var/tmp over the read-only root; the workshop itself
+# (WS_TOP) may live under one of them (CI clones anywhere): keep it visible.
+for t in /tmp /var/tmp; do
+	mkdir -p /run/host$t
+	mount --bind $t /run/host$t
+	mount -t tmpfs tmp $t
+	case ${WS_TOP:-} in
+	$t/*) mkdir -p "$WS_TOP"; mount --bind "/run/host$WS_TOP" "$WS_TOP" ;;
+	esac
+done
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # The read-only root has no /out: the job folder is mounted under /run.
 O=/run/out
