@@ -302,7 +302,7 @@ if [ "$MODE" = test ]; then
 			grep -q "^$name " "$V/job" || echo "$name $tmo $G/selftests/$name"
 		done >>"$V/job"
 else
-	write_job "$TOP/tests/selftests.txt" "$V" '^x86/(xen_|kvm_clock)'
+	write_job "$TOP/tests/selftests.txt" "$V" '^(x86/(xen_|kvm_clock_test|hyperv_clock|kvm_pv_test)|system_counter_offset_test|steal_time)'
 fi
 info "$(wc -l <"$V/job") tests in the job"
 "$TOP/scripts/vm-run.sh" "$G/series.bzImage" "$V" "$VM_TIMEOUT"
