@@ -12,6 +12,18 @@ if [ -e "$T" ]; then
 fi
 step "make the tree ($T)"
 make_worktree "$T"
+# If the series does not apply, leave nothing behind: not the tree, not
+# the branch this script created (the user's own refs are never touched).
+cleanup() {
+	if [ -n "${KSRC:-}" ]; then
+		git -C "$KSRC" worktree remove --force "$T" 2>/dev/null || true
+		git -C "$KSRC" branch -D "$(tree_branch)" >/dev/null 2>&1 || true
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
 apply_series "$T" "$(tree_branch)"
+trap - EXIT
 info "$(git -C "$T" rev-list --count "$WS_BASE..HEAD") patches on $(git -C "$T" rev-parse --short "$WS_BASE"), branch $(tree_branch); edit and commit there, then 'make export'"
 step_done
