@@ -13,11 +13,14 @@ make -C "$SRC" O="$OBJ" -s headers
 # The workshop's benchmarks (bench/*.c) are built as extra selftest
 # programs: linked into the tree's selftest folder, ignored by its git.
 extra=()
+# --path-format=absolute: a relative answer is relative to SRC, not to us.
+exclude=$(git -C "$SRC" rev-parse --path-format=absolute --git-path info/exclude)
+mkdir -p "$(dirname "$exclude")"
 for b in "$TOP"/bench/*.c; do
 	n=$(basename "$b" .c)
 	ln -sf "$b" "$SRC/tools/testing/selftests/kvm/x86/ws_$n.c"
-	grep -qx "tools/testing/selftests/kvm/x86/ws_\*" "$(git -C "$SRC" rev-parse --git-path info/exclude)" 2>/dev/null ||
-		echo "tools/testing/selftests/kvm/x86/ws_*" >>"$(git -C "$SRC" rev-parse --git-path info/exclude)"
+	grep -qsxF "tools/testing/selftests/kvm/x86/ws_*" "$exclude" ||
+		echo "tools/testing/selftests/kvm/x86/ws_*" >>"$exclude"
 	extra+=("x86/ws_$n")
 done
 make -C "$SRC/tools/testing/selftests/kvm" -j"$JOBS" ARCH=x86 CC="ccache gcc" \

@@ -12,7 +12,7 @@ T=${1:-$BUILD/linux}
 [ "$(git -C "$T" symbolic-ref -q HEAD)" = "refs/heads/$(tree_branch)" ] ||
 	die "$T is not on branch $(tree_branch) (a rebase in progress?): finish it first"
 for d in rebase-merge rebase-apply; do
-	[ ! -e "$(git -C "$T" rev-parse --git-path "$d")" ] || die "$T: a rebase or git am is in progress"
+	[ ! -e "$(git -C "$T" rev-parse --path-format=absolute --git-path "$d")" ] || die "$T: a rebase or git am is in progress"
 done
 step "export $T to series/"
 tmp=$(mktemp -d)
