@@ -24,6 +24,12 @@ MK=(make -C "$SRC" O="$OBJ" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
 
 frags=("$SRC/kernel/configs/kvm_guest.config" "$TOP/config/kvm-xen.config")
 [ "$FLAVOR" = perf ] && frags+=("$TOP/config/perf.config")
+# config/series.config: only the symbols this tree defines.
+grep -E '^CONFIG_' "$TOP/config/series.config" | while read -r l; do
+	s=${l%%=*}
+	if grep -rqsx --include='Kconfig*' "config ${s#CONFIG_}" "$SRC"; then echo "$l"; fi
+done >"$OBJ/series.config"
+frags+=("$OBJ/series.config")
 want=$(cat "${frags[@]}" | sha256sum | cut -c1-16)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.config.frags" 2>/dev/null)" != "$want" ]; then
 	"${MK[@]}" -s defconfig >/dev/null

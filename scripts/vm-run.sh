@@ -14,7 +14,11 @@ accel=$("$TOP/scripts/accel.sh" "$KERNEL" 2>"$OUT/accel.txt")
 cat "$OUT/accel.txt" | sed 's/^/    /'
 case $accel in
 kvm) acc=(-accel kvm -cpu host,+svm,+vmx) ;;
-tcg) acc=(-accel tcg,thread=multi -cpu max) ;;
+# la57=off: with 5-level paging, a 7.3.4 KASAN kernel intermittently logs
+# "KASAN: wild-memory-access in do_raw_spin_lock" from an interrupt during
+# identify_cpu() at boot (5 of 18 boots here; 0 of 12 with la57=off): a
+# guest-kernel problem that has nothing to do with KVM, kept out of the gate.
+tcg) acc=(-accel tcg,thread=multi -cpu max,la57=off) ;;
 esac
 echo "$accel" >"$OUT/accel"
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro
