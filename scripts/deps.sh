@@ -9,7 +9,7 @@ set -euo pipefail
 
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
       ccache sparse coccinelle python3 git rsync perl gawk busybox-static
-      strace uuid-dev python3-ply python3-git dpkg-dev ocaml-nox)
+      strace uuid-dev python3-ply python3-git dpkg-dev ocaml-nox file)
 BPO_PKGS=(qemu-system-x86)
 
 missing=()

@@ -304,6 +304,10 @@ if [ "$MODE" = test ]; then
 else
 	write_job "$TOP/tests/selftests.txt" "$V" '^(x86/(xen_|kvm_clock_test|hyperv_clock|kvm_pv_test)|system_counter_offset_test|steal_time)'
 fi
+# Last, a real Xen HVM guest on the series' KVM (scripts/guest/xen-hvm.sh):
+# the same kernel boots under QEMU's Xen emulation inside the VM.
+"$TOP/scripts/xen-initrd.sh" "$G/xen-initrd.gz"
+echo "xen_hvm_guest 720 $TOP/scripts/guest/xen-hvm.sh $G/series.bzImage $G/xen-initrd.gz" >>"$V/job"
 info "$(wc -l <"$V/job") tests in the job"
 "$TOP/scripts/vm-run.sh" "$G/series.bzImage" "$V" "$VM_TIMEOUT"
 cp "$V/console.log" "$LOGS/vm-series-console.log"
@@ -348,6 +352,13 @@ while read -r line; do
 		record fail "selftest: $name" "${line#*# } ($(grep -m1 -E 'Assertion|FAIL|error' "$log" | cut -c1-100)); $log"
 	fi
 done <"$V/results.tap"
+# The Xen HVM guest: one result per check the guest ran.
+if [ -f "$V/logs/xen_hvm_guest.log" ]; then
+	grep -a '^XENRESULT ' "$V/logs/xen_hvm_guest.log" | while read -r _ r c d; do
+		if [ "$r" = ok ]; then record ok "xen-hvm: $c" "$d"
+		else record fail "xen-hvm: $c" "$d; $V/logs/xen_hvm_guest.log"; fi
+	done
+fi
 n_run=$(grep -cE '^(not )?ok ' "$V/results.tap" || true)
 n_job=$(wc -l <"$V/job")
 [ "$n_run" = "$n_job" ] || record fail "selftests: all ran" "$n_run of $n_job reported"
