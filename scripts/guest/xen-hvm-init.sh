@@ -83,6 +83,10 @@ if [ $boot = 1 ]; then
 	[ "$steal" -gt 0 ] && ok "steal runstate-based steal time $steal ticks" ||
 		fail "steal no steal time accounted (runstate area unused?)"
 
+	if [ "$(param ws_reboot)" = 0 ]; then
+		echo "XENCHECK done"
+		poweroff -f
+	fi
 	printf 'XENHVM-BOOT1 %s' "$want" | dd of=$DISK bs=1M seek=$MARK_MB conv=fsync 2>/dev/null
 	echo "XENCHECK rebooting"
 	reboot -f
