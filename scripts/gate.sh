@@ -305,9 +305,16 @@ else
 	write_job "$TOP/tests/selftests.txt" "$V" '^(x86/(xen_|kvm_clock_test|hyperv_clock|kvm_pv_test)|system_counter_offset_test|steal_time)'
 fi
 # Last, a real Xen HVM guest on the series' KVM (scripts/guest/xen-hvm.sh):
-# the same kernel boots under QEMU's Xen emulation inside the VM.
-"$TOP/scripts/xen-initrd.sh" "$G/xen-initrd.gz"
-echo "xen_hvm_guest 720 $TOP/scripts/guest/xen-hvm.sh $G/series.bzImage $G/xen-initrd.gz" >>"$V/job"
+# the same kernel boots under QEMU's Xen emulation inside the VM.  Under
+# TCG the VM running it crashes on the base kernel as on the series' (see
+# README), so there it is skipped, saying so, unless XEN_GUEST=1.
+XEN_SKIP=
+if [ "$("$TOP/scripts/accel.sh" "$G/series.bzImage" 2>/dev/null)" != kvm ] && [ "${XEN_GUEST:-}" != 1 ]; then
+	XEN_SKIP="under TCG the VM running the nested Xen guest crashes with the base kernel too (README); XEN_GUEST=1 runs it"
+else
+	"$TOP/scripts/xen-initrd.sh" "$G/xen-initrd.gz"
+	echo "xen_hvm_guest 720 $TOP/scripts/guest/xen-hvm.sh $G/series.bzImage $G/xen-initrd.gz" >>"$V/job"
+fi
 info "$(wc -l <"$V/job") tests in the job"
 "$TOP/scripts/vm-run.sh" "$G/series.bzImage" "$V" "$VM_TIMEOUT"
 cp "$V/console.log" "$LOGS/vm-series-console.log"
@@ -353,7 +360,9 @@ while read -r line; do
 	fi
 done <"$V/results.tap"
 # The Xen HVM guest: one result per check the guest ran.
-if [ -f "$V/logs/xen_hvm_guest.log" ]; then
+if [ -n "$XEN_SKIP" ]; then
+	record skip "xen-hvm" "$XEN_SKIP"
+elif [ -f "$V/logs/xen_hvm_guest.log" ]; then
 	grep -a '^XENRESULT ' "$V/logs/xen_hvm_guest.log" | while read -r _ r c d; do
 		if [ "$r" = ok ]; then record ok "xen-hvm: $c" "$d"
 		else record fail "xen-hvm: $c" "$d; $V/logs/xen_hvm_guest.log"; fi
