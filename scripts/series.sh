@@ -95,15 +95,31 @@ apply_series() {
 	done
 }
 
+# The subject prefix, "PATCH" or "PATCH vN": $SUBJECT_PREFIX if set (to
+# start a new version: SUBJECT_PREFIX="PATCH v4" make export), else the
+# one series/ already has, so that an unedited export is byte for byte.
+subject_prefix() {
+	local c=$SERIES/0000-cover-letter.patch
+	if [ -n "${SUBJECT_PREFIX:-}" ]; then
+		echo "$SUBJECT_PREFIX"
+	elif [ -f "$c" ]; then
+		sed -n 's/^Subject: \[\(.*\) [0-9]*\/[0-9]*\].*/\1/p;T;q' "$c"
+	else
+		echo PATCH
+	fi
+}
+
 # export_series DIR OUTDIR: format-patch DIR's base..HEAD into OUTDIR.
 # Deterministic: the cover letter's date is the last commit's author date,
 # commit ids are zeroed, index lines have 12 digits, no git version line.
 export_series() {
-	local dir=$1 out=$2
+	local dir=$1 out=$2 prefix
+	prefix=$(subject_prefix)
 	ensure_identity
 	mkdir -p "$out"
 	GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%aD HEAD) \
 		git -C "$dir" -c core.abbrev=12 format-patch -q --cover-letter \
 		--cover-from-description=subject --zero-commit --no-signature \
+		--subject-prefix="${prefix:-PATCH}" \
 		--base="$WS_BASE" -o "$out" "$WS_BASE..HEAD"
 }
