@@ -2,7 +2,7 @@
 # "make help" lists the targets. Logs go to build/logs/; the terminal gets
 # progress and the verdict.
 
-.PHONY: all main test tree export clean-tree clean help deps base
+.PHONY: all main test bench tree export clean-tree clean help deps base
 
 all: main
 
@@ -12,6 +12,8 @@ help:
 	@echo "make test       the whole gate: checkpatch, a build at every patch, sparse,"
 	@echo "                kernel-doc, coccicheck, the export round trip, the reproducers"
 	@echo "                on the base kernel, KUnit + selftests on the series, dmesg/taint"
+	@echo "make bench      base vs series: perf kernels, xen_gpc_bench in alternating"
+	@echo "                boots (BENCH_ROUNDS=5, BENCH_ARGS=\"-t 1\"); prints a table"
 	@echo "make tree       build/linux: the base + series/ (git am), to edit and commit in"
 	@echo "make export     write build/linux's commits back to series/"
 	@echo "make deps       install the Debian packages the workshop needs"
@@ -25,6 +27,9 @@ main:
 
 test:
 	@scripts/gate.sh test
+
+bench:
+	@scripts/bench.sh
 
 tree:
 	@scripts/deps.sh && scripts/tree.sh

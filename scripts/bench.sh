@@ -1,0 +1,102 @@
+#!/bin/bash
+# make bench: the base and the series side by side.
+# Both kernels are built with the same perf config (config/perf.config: no
+# lockdep, KASAN or KUnit), booted under the same QEMU settings, and run the
+# series' benchmark program (tools/testing/selftests/kvm/x86/xen_gpc_bench)
+# in turn, base then series, BENCH_ROUNDS times (default 5).  Prints, per
+# metric, the median and min-max of each kernel and the series/base ratio
+# of the medians; the table is also written to build/bench/table.md.
+# BENCH_ARGS are passed to the program (default "-t 1").
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/series.sh"
+
+B=$BUILD/bench
+SRC=$BUILD/bench-src
+OBJ=$BUILD/obj-perf
+ROUNDS=${BENCH_ROUNDS:-5}
+ARGS=${BENCH_ARGS:--t 1}
+T0=$(_ts)
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
+
+"$TOP/scripts/deps.sh"
+rm -rf "$B" "$SRC"
+mkdir -p "$B"
+
+step "apply series/ to the base"
+make_worktree "$SRC"
+apply_series "$SRC"
+HEAD_SHA=$(git -C "$SRC" rev-parse HEAD)
+info "$(git -C "$SRC" rev-list --count "$WS_BASE..HEAD") patches on $(git -C "$SRC" log -1 --format='%h %s' "$WS_BASE")"
+step_done
+
+for k in base series; do
+	step "build the $k kernel (perf config)"
+	if [ $k = base ]; then rev=$WS_BASE; else rev=$HEAD_SHA; fi
+	git -C "$SRC" checkout -q --detach "$rev"
+	run_logged "$LOGS/bench-build-$k.log" "$TOP/scripts/build-kernel.sh" "$SRC" "$OBJ" perf bzImage
+	cp "$OBJ/arch/x86/boot/bzImage" "$B/$k.bzImage"
+	echo "$(make -s -C "$SRC" O="$OBJ" kernelrelease 2>/dev/null) $(git -C "$SRC" rev-parse --short HEAD)" >"$B/$k.kernel"
+	step_done
+done
+
+step "build the benchmark (the series' tools/testing/selftests/kvm/x86/xen_gpc_bench)"
+[ -f "$SRC/tools/testing/selftests/kvm/x86/xen_gpc_bench.c" ] ||
+	die "the series has no x86/xen_gpc_bench.c"
+run_logged "$LOGS/bench-selftests.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$B/selftests" x86/xen_gpc_bench
+step_done
+
+: >"$B/metrics.txt"
+for r in $(seq 1 "$ROUNDS"); do
+	for k in base series; do
+		step "round $r/$ROUNDS: boot the $k kernel, run xen_gpc_bench $ARGS"
+		V=$B/vm-$k-$r
+		mkdir -p "$V"
+		echo "xen_gpc_bench 1200 $B/selftests/x86/xen_gpc_bench $ARGS" >"$V/job"
+		"$TOP/scripts/vm-run.sh" "$B/$k.bzImage" "$V" 1500
+		grep -q '^ok 1 ' "$V/results.tap" ||
+			die "xen_gpc_bench failed on the $k kernel: $(tail -n 1 "$V/results.tap"); $V/logs/xen_gpc_bench.log"
+		# Numbers from a kernel that logged a bug are not numbers.
+		sp=$(cat "$V/dmesg-boot.txt" "$V"/dmesg/*.txt "$V/dmesg-end.txt" |
+			"$TOP/scripts/dmesg-scan.sh" /dev/stdin | head -n 1 || true)
+		[ -z "$sp" ] || die "the $k kernel logged a bug during the benchmark: $sp; $V/dmesg/"
+		awk -v k=$k -v r="$r" '$1 == "metric" { print k, r, $2, $3, $4 }' \
+			"$V/logs/xen_gpc_bench.log" >>"$B/metrics.txt"
+		info "$(grep -c "^$k $r " "$B/metrics.txt") metrics"
+		step_done
+	done
+done
+
+step "results"
+accel=$(cat "$B/vm-base-1/accel")
+python3 - "$B/metrics.txt" "$ROUNDS" "$accel" "$(cat "$B/base.kernel")" \
+	"$(cat "$B/series.kernel")" "$ARGS" "$(nproc)" >"$B/table.md" <<'PY'
+import statistics, sys
+path, rounds, accel, kbase, kseries, args, ncpu = sys.argv[1:]
+data, units, order = {}, {}, []
+for line in open(path):
+    k, r, name, value, unit = line.split()
+    if name not in units:
+        order.append(name)
+    units[name] = unit
+    data.setdefault((k, name), []).append(float(value))
+def cell(v):
+    if not v:
+        return "-", None
+    m = statistics.median(v)
+    return "%.4g (%.4g-%.4g)" % (m, min(v), max(v)), m
+print("xen_gpc_bench %s, %s rounds each, alternating; host %s CPUs; QEMU %s, "
+      "-smp 2 -m 4G; base %s, series %s; perf config (no lockdep, KASAN, KUnit)"
+      % (args, rounds, ncpu, accel, kbase, kseries))
+print()
+print("| metric | unit | base: median (min-max) | series: median (min-max) | series/base |")
+print("|---|---|---|---|---|")
+for n in order:
+    b, mb = cell(data.get(("base", n), []))
+    s, ms = cell(data.get(("series", n), []))
+    ratio = "%.2f" % (ms / mb) if mb and ms is not None else "-"
+    print("| %s | %s | %s | %s | %s |" % (n, units[n], b, s, ratio))
+PY
+cat "$B/table.md"
+step_done
+info "table: $B/table.md; raw: $B/metrics.txt; total $(_dur $(($(_ts) - T0)))"
