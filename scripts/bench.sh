@@ -6,7 +6,10 @@
 # in turn, base then series, BENCH_ROUNDS times (default 5).  Prints, per
 # metric, the median and min-max of each kernel and the series/base ratio
 # of the medians; the table is also written to build/bench/table.md.
-# BENCH_ARGS are passed to the program (default "-t 1").
+# BENCH_ARGS are passed to the program (default "-t 1").  BENCH_FROM=N
+# compares the series with its first N patches instead of the base (e.g.
+# the last patch alone: BENCH_FROM=<number of the patch before it>); the
+# "base" column is then that kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/series.sh"
@@ -16,8 +19,10 @@ SRC=$BUILD/bench-src
 OBJ=$BUILD/obj-perf
 ROUNDS=${BENCH_ROUNDS:-5}
 ARGS=${BENCH_ARGS:--t 1}
+FROM=${BENCH_FROM:-0}
 T0=$(_ts)
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
+[[ $FROM =~ ^[0-9]+$ ]] || die "BENCH_FROM must be a number of patches"
 
 "$TOP/scripts/deps.sh"
 rm -rf "$B" "$SRC"
@@ -27,12 +32,22 @@ step "apply series/ to the base"
 make_worktree "$SRC"
 apply_series "$SRC"
 HEAD_SHA=$(git -C "$SRC" rev-parse HEAD)
-info "$(git -C "$SRC" rev-list --count "$WS_BASE..HEAD") patches on $(git -C "$SRC" log -1 --format='%h %s' "$WS_BASE")"
+NR=$(git -C "$SRC" rev-list --count "$WS_BASE..HEAD")
+info "$NR patches on $(git -C "$SRC" log -1 --format='%h %s' "$WS_BASE")"
+[ "$FROM" -lt "$NR" ] || die "BENCH_FROM=$FROM: the series has $NR patches"
+if [ "$FROM" = 0 ]; then
+	BASE_REV=$WS_BASE
+	BASE_WHAT=base
+else
+	BASE_REV=$(git -C "$SRC" rev-list --reverse "$WS_BASE..HEAD" | sed -n "${FROM}p")
+	BASE_WHAT="patches 1-$FROM"
+	info "the \"base\" kernel: $BASE_WHAT, up to $(git -C "$SRC" log -1 --format='%h %s' "$BASE_REV")"
+fi
 step_done
 
 for k in base series; do
 	step "build the $k kernel (perf config)"
-	if [ $k = base ]; then rev=$WS_BASE; else rev=$HEAD_SHA; fi
+	if [ $k = base ]; then rev=$BASE_REV; else rev=$HEAD_SHA; fi
 	git -C "$SRC" checkout -q --detach "$rev"
 	run_logged "$LOGS/bench-build-$k.log" "$TOP/scripts/build-kernel.sh" "$SRC" "$OBJ" perf bzImage
 	cp "$OBJ/arch/x86/boot/bzImage" "$B/$k.bzImage"
@@ -70,9 +85,9 @@ done
 step "results"
 accel=$(cat "$B/vm-base-1/accel")
 python3 - "$B/metrics.txt" "$ROUNDS" "$accel" "$(cat "$B/base.kernel")" \
-	"$(cat "$B/series.kernel")" "$ARGS" "$(nproc)" >"$B/table.md" <<'PY'
+	"$(cat "$B/series.kernel")" "$ARGS" "$(nproc)" "$BASE_WHAT" >"$B/table.md" <<'PY'
 import statistics, sys
-path, rounds, accel, kbase, kseries, args, ncpu = sys.argv[1:]
+path, rounds, accel, kbase, kseries, args, ncpu, what = sys.argv[1:]
 data, units, order = {}, {}, []
 for line in open(path):
     k, r, name, value, unit = line.split()
@@ -86,8 +101,8 @@ def cell(v):
     m = statistics.median(v)
     return "%.4g (%.4g-%.4g)" % (m, min(v), max(v)), m
 print("xen_gpc_bench %s, %s rounds each, alternating; host %s CPUs; QEMU %s, "
-      "-smp 2 -m 4G; base %s, series %s; perf config (no lockdep, KASAN, KUnit)"
-      % (args, rounds, ncpu, accel, kbase, kseries))
+      "-smp 2 -m 4G; base (%s) %s, series %s; perf config (no lockdep, KASAN, KUnit)"
+      % (args, rounds, ncpu, accel, what, kbase, kseries))
 print()
 print("| metric | unit | base: median (min-max) | series: median (min-max) | series/base |")
 print("|---|---|---|---|---|")
