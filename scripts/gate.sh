@@ -25,6 +25,7 @@ OBJ=$BUILD/obj-debug
 RES=$G/results.tap
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 T0=$(_ts)
+COCCI_PID= # the background coccicheck, while it runs
 
 rm -rf "$G" "$SRC"
 mkdir -p "$G" "$LOGS"
@@ -39,6 +40,7 @@ record() { # record ok|fail|skip NAME [DETAIL]
 }
 summary() {
 	local rc=$? p f s
+	[ -z "$COCCI_PID" ] || kill_tree "$COCCI_PID"
 	p=$(grep -c '^ok - ' "$RES" || true)
 	s=$(grep -c '^ok - .* # SKIP' "$RES" || true)
 	f=$(grep -c '^not ok - ' "$RES" || true)
@@ -147,7 +149,8 @@ build() { # build LABEL LOG TARGETS...: kernel build at the current checkout
 
 # Static checks of touched C files and headers, run at the base and at the
 # series' head; only what the series adds counts.
-static_checks() { # static_checks TAG
+kvm_touched() { echo "$touched" | grep -qE '^(arch/x86/kvm|virt/kvm|include/linux/kvm)'; }
+static_checks() { # static_checks TAG: kernel-doc and sparse at the checkout
 	local tag=$1 f
 	: >"$G/kdoc-$tag.txt"
 	for f in $touched; do
@@ -158,19 +161,44 @@ static_checks() { # static_checks TAG
 		(cd "$SRC" && ./scripts/kernel-doc -none -Wall "$f" 2>&1 || echo "kernel-doc failed on $f ($tag)") |
 			sed -E 's/:[0-9]+([: ])/:\1/' >>"$G/kdoc-$tag.txt"
 	done
-	if echo "$touched" | grep -qE '^(arch/x86/kvm|virt/kvm|include/linux/kvm)'; then
+	if kvm_touched; then
 		run_logged "$LOGS/sparse-$tag.log" "$TOP/scripts/build-kernel.sh" "$SRC" "$OBJ" debug \
 			C=2 CHECK="$SPARSE" arch/x86/kvm/
 		! grep -qE 'is not available or not up to date|Segmentation fault|too many errors' "$LOGS/sparse-$tag.log" ||
 			die "sparse did not check the files ($tag): $LOGS/sparse-$tag.log"
 		{ grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error)' "$LOGS/sparse-$tag.log" || true; } |
 			sed -E 's/:[0-9]+:[0-9]+:/:/' | sort >"$G/sparse-$tag.txt"
-		run_logged "$LOGS/cocci-$tag.log" "$TOP/scripts/coccicheck.sh" "$SRC" "$OBJ" $touched
-		{ grep -E '^[^ ]+\.(c|h):[0-9]' "$LOGS/cocci-$tag.log" || true; } |
-			sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/; s/:[0-9]+:[0-9]+:/:/; s/line [0-9]+/line N/g' |
-			sort >"$G/cocci-$tag.txt"
 	fi
 }
+# coccicheck is the slowest static check (spatch takes one file at a time:
+# about 10 minutes for both ends here), so it runs in the background, in a
+# tree of its own, while the per-patch builds (mostly one compile at a
+# time) leave a core idle.  cocci_both runs it at the base, then at the
+# series' head.
+cocci_both() {
+	local t=$G/cocci-src o=$G/cocci-obj tag rev
+	git clone -q --shared --no-checkout "$SRC" "$t"
+	# The base build's generated headers, copied: the per-patch builds
+	# rewrite $OBJ meanwhile.
+	mkdir -p "$o/include" "$o/arch/x86/include"
+	cp -a "$OBJ/include/generated" "$o/include/"
+	cp -a "$OBJ/arch/x86/include/generated" "$o/arch/x86/include/"
+	for tag in base series; do
+		if [ $tag = base ]; then rev=$(git -C "$SRC" rev-parse "$WS_BASE"); else rev=$HEAD_SHA; fi
+		git -C "$t" checkout -q --detach "$rev"
+		echo "coccicheck at the $tag ($(git -C "$t" log -1 --format=%h "$rev")): $LOGS/cocci-$tag.log"
+		# shellcheck disable=SC2086 # $touched is a list of paths
+		"$TOP/scripts/coccicheck.sh" "$t" "$o" $touched 2>&1 | tee "$LOGS/cocci-$tag.log"
+	done
+}
+cocci_report() { # cocci_report TAG: the reports of cocci-TAG.log, without line numbers
+	{ grep -E '^[^ ]+\.(c|h):[0-9]' "$LOGS/cocci-$1.log" || true; } |
+		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/; s/:[0-9]+:[0-9]+:/:/; s/line [0-9]+/line N/g' |
+		sort >"$G/cocci-$1.txt"
+}
+# kill_tree PID: PID and its descendants (the background coccicheck, if the
+# gate stops before waiting for it).
+kill_tree() { local c; for c in $(pgrep -P "$1" || true); do kill_tree "$c"; done; kill "$1" 2>/dev/null || true; }
 new_lines() { # new_lines A B: lines of B not in A (as multisets)
 	comm -13 <(sort "$1") <(sort "$2")
 }
@@ -182,8 +210,13 @@ if [ "$MODE" = test ]; then
 	cp "$OBJ/arch/x86/boot/bzImage" "$G/base.bzImage"
 	record ok "build: base"
 	step_done
-	step "static checks on the base (kernel-doc, sparse, coccicheck)"
+	step "static checks on the base (kernel-doc, sparse; coccicheck starts in the background)"
 	static_checks base
+	if kvm_touched; then
+		cocci_both >"$LOGS/cocci.log" 2>&1 &
+		COCCI_PID=$!
+		info "coccicheck (base, then series' head) in the background: $LOGS/cocci.log"
+	fi
 	step_done
 else
 	info "skipped in 'make' (the gate, 'make test', builds and boots the base)"
@@ -219,6 +252,13 @@ echo "$(make -s -C "$SRC" O="$OBJ" kernelrelease 2>/dev/null) + ${#COMMITS[@]} p
 if [ "$MODE" = test ] && ((${#COMMITS[@]})); then
 	step "static checks on the series"
 	static_checks series
+	if [ -n "$COCCI_PID" ]; then
+		info "waiting for the background coccicheck"
+		wait_logged "$COCCI_PID" "$LOGS/cocci.log" "coccicheck (cocci_both)"
+		COCCI_PID=
+		cocci_report base
+		cocci_report series
+	fi
 	for c in kdoc sparse cocci; do
 		[ -f "$G/$c-series.txt" ] || continue
 		new=$(new_lines "$G/$c-base.txt" "$G/$c-series.txt")

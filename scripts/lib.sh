@@ -48,11 +48,15 @@ die() {
 run_logged() {
 	local log=$1
 	shift
-	local t0 last rc=0 pid
+	"$@" >"$log" 2>&1 &
+	wait_logged "$!" "$log" "$*"
+}
+# wait_logged PID LOG WHAT: the waiting half of run_logged, for a command
+# started earlier in the background with its output in LOG.
+wait_logged() {
+	local pid=$1 log=$2 what=$3 t0 last rc=0
 	t0=$(_ts)
 	last=$t0
-	"$@" >"$log" 2>&1 &
-	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 2
 		if (($(_ts) - last >= 30)) && kill -0 "$pid" 2>/dev/null; then
@@ -66,6 +70,6 @@ run_logged() {
 		echo "---- last lines of $log ----" >&2
 		tail -n 25 "$log" >&2
 		echo "----" >&2
-		die "command failed (rc=$rc): $*; full log: $log"
+		die "command failed (rc=$rc): $what; full log: $log"
 	fi
 }
