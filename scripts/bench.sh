@@ -111,6 +111,31 @@ for n in order:
     s, ms = cell(data.get(("series", n), []))
     ratio = "%.2f" % (ms / mb) if mb and ms is not None else "-"
     print("| %s | %s | %s | %s | %s |" % (n, units[n], b, s, ratio))
+# Each storm's refresh p99 against the quiet p99 of the same boot.
+runs = {}
+for line in open(path):
+    k, r, name, value, unit = line.split()
+    runs.setdefault((k, r), {})[name] = float(value)
+ratios, storms = {}, []
+for (k, r), m in runs.items():
+    q = m.get("refresh_quiet_p99")
+    for name, v in m.items():
+        if not (name.startswith("refresh_") and name.endswith("_p99")) or \
+           name.endswith(("_null_p99", "_ipi_p99")) or name == "refresh_quiet_p99" or not q:
+            continue
+        storm = name[len("refresh_"):-len("_p99")]
+        if storm not in storms:
+            storms.append(storm)
+        ratios.setdefault((k, storm), []).append(v / q)
+if storms:
+    print()
+    print("refresh p99 under each storm / quiet p99 of the same boot:")
+    print()
+    print("| storm | base: median (min-max) | series: median (min-max) |")
+    print("|---|---|---|")
+    for st in storms:
+        print("| %s | %s | %s |" % (st, cell(ratios.get(("base", st), []))[0],
+                                  cell(ratios.get(("series", st), []))[0]))
 PY
 cat "$B/table.md"
 step_done
