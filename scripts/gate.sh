@@ -228,16 +228,30 @@ for i in "${!COMMITS[@]}"; do
 	n=$(patch_name "$i")
 	step "build at patch $((i + 1))/${#COMMITS[@]}: $n"
 	git -C "$SRC" checkout -q --detach "${COMMITS[$i]}"
+	files=$(git -C "$SRC" diff --name-only "${COMMITS[$i]}^" "${COMMITS[$i]}")
+	how=
 	if [ "$i" = "$last" ]; then
 		build "$n" "$LOGS/build-$n.log" bzImage
-	else
+	elif grep -qvE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files"; then
 		build "$n" "$LOGS/build-$n.log" arch/x86/kvm/
+	else
+		# Nothing the kernel build reads changed: the kernel is the
+		# previous patch's, built already.
+		how="kernel unchanged"
 	fi
-	if git -C "$SRC" diff --name-only "${COMMITS[$i]}^" "${COMMITS[$i]}" | grep -q '^tools/testing/selftests/kvm/'; then
-		run_logged "$LOGS/selftests-$n.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$G/selftests-$i"
+	if grep -q '^tools/testing/selftests/kvm/' <<<"$files"; then
+		# The programs the patch adds or changes, or all of them when
+		# it touches anything else there (the library, headers).
+		progs=()
+		if ! grep '^tools/testing/selftests/kvm/' <<<"$files" |
+			grep -qvE '^tools/testing/selftests/kvm/(x86/[^/]+\.c|Makefile\.kvm)$'; then
+			progs=($(sed -n 's|^tools/testing/selftests/kvm/\(x86/[^/]*\)\.c$|\1|p' <<<"$files"))
+		fi
+		run_logged "$LOGS/selftests-$n.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$G/selftests-$i" "${progs[@]}"
 		rm -rf "$G/selftests-$i"
+		how="${how:+$how; }selftests: ${progs[*]:-all}"
 	fi
-	record ok "build: $n"
+	record ok "build: $n" "$how"
 	step_done
 done
 if [ -n "${KSRC:-}" ]; then git -C "$SRC" checkout -q --detach "$HEAD_SHA"; else git -C "$SRC" checkout -q series; fi
