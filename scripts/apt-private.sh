@@ -1,11 +1,12 @@
 # shellcheck shell=bash
-# A private apt configuration for one suite: its own sources, lists and
+# A private apt configuration for one suite (from the mirror the machine
+# already uses, see debian_mirror): its own sources, lists and
 # cache under $CACHE, so that nothing from that suite can ever be resolved
 # or installed by the system's apt. Sourced; sets APT_PRIV (options array).
 apt_private() {
 	local suite=$1 d=$CACHE/apt-$1
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/etc/preferences.d"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) $suite main" \
 		>"$d/etc/sources.list"
 	APT_PRIV=(-o "Dir::Etc::SourceList=$d/etc/sources.list"
 		  -o "Dir::Etc::SourceParts=$d/etc/none"

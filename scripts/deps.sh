@@ -9,7 +9,12 @@ set -euo pipefail
 
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
       ccache sparse coccinelle python3 git rsync perl gawk busybox-static
-      strace uuid-dev python3-ply python3-git dpkg-dev ocaml-nox file)
+      strace uuid-dev python3-ply python3-git dpkg-dev ocaml-nox file
+      libpython3.11-dev)
+# libpython3.11-dev: spatch (coccinelle) loads libpython3.11.so at run time
+# to run the kernel's Python-scripted rules, but the package depends on
+# neither it nor the library; without it coccicheck stops with
+# "Py.find_library: unable to find the Python library".
 BPO_PKGS=(qemu-system-x86)
 
 missing=()
@@ -33,7 +38,7 @@ if ! qemu_ok && [ ! -e "$bpo" ]; then
 	info "adding bookworm-backports (apt pins it below bookworm by default)"
 	cat >"$bpo" <<SRC
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $(debian_mirror)
 Suites: bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg

@@ -55,14 +55,16 @@ i = s.index("#\n# Debian packaging")
 open(p, "w").write(s[:i].rstrip("\n") + "\n")
 PY
 grep -q '^/\*$' "$tree/.gitignore" && die ".gitignore still ignores /*"
-rm -rf "$REPO"
-git init -q --bare "$REPO"
-export GIT_DIR=$REPO GIT_WORK_TREE=$tree
-export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="linux-source-7.3@packages.debian.org"
+# The repository is added to, never recreated: clones of it made with
+# --shared (the gate's and "make tree"'s) borrow its objects.
+[ -d "$REPO" ] || git init -q --bare "$REPO"
+export GIT_DIR=$REPO GIT_WORK_TREE=$tree GIT_INDEX_FILE=$src/index
+export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="linux-source-7.3@debian.invalid"
 export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 export GIT_AUTHOR_DATE="2026-11-15T22:30:00Z" GIT_COMMITTER_DATE="2026-11-15T22:30:00Z"
 git add -A -f .
-git commit -q --no-gpg-sign -F - <<MSG
+# A root commit (commit-tree, no parent), whatever the repository held.
+c=$(git commit-tree --no-gpg-sign "$(git write-tree)" -F - <<MSG
 Linux 7.3.4 ($PACKAGE $VERSION)
 
 The source of Debian's $PACKAGE $VERSION ($SUITE),
@@ -74,7 +76,9 @@ that new files are not silently left out of commits.
 
 $MARK
 MSG
-git branch -M base
+)
+git update-ref refs/heads/base "$c"
+git symbolic-ref HEAD refs/heads/base
 # The commit is deterministic: the same id on every machine, pinned.
 [ "$(git rev-parse base)" = "$BASE_COMMIT" ] ||
 	die "base commit $(git rev-parse base) is not the pinned $BASE_COMMIT"

@@ -289,7 +289,7 @@ if [ "$MODE" = test ] && ((${#COMMITS[@]})); then
 	if [ -n "${KSRC:-}" ]; then
 		record skip "export round trip" "with KSRC the base (and base-commit:) is not series/'s"
 	else
-	export_series "$SRC" "$G/export"
+	as_series_sender export_series "$SRC" "$G/export"
 	if diff -r <(cd "$SERIES" && ls *.patch) <(cd "$G/export" && ls *.patch) >/dev/null &&
 		diff -r -x '*.txt' -x '*.md' "$SERIES" "$G/export" >"$LOGS/roundtrip.diff" 2>&1; then
 		record ok "export round trip"

@@ -73,3 +73,28 @@ wait_logged() {
 		die "command failed (rc=$rc): $what; full log: $log"
 	fi
 }
+
+# debian_mirror: the Debian archive this machine's apt already uses (the
+# first "deb" source that is not a security archive), so that the workshop
+# adds suites from the same mirror and names none itself.  Reads deb822
+# files (sources.list.d/*.sources) first, then one-line sources.list files.
+debian_mirror() {
+	local m
+	m=$( { cat /etc/apt/sources.list.d/*.sources 2>/dev/null; echo; } | awk '
+		/^[[:space:]]*#/ { next }
+		/^[[:space:]]*$/ {
+			if (t ~ /(^| )deb( |$)/ && s !~ /security/ && u != "") {
+				split(u, a, " "); print a[1]; exit
+			}
+			t = u = s = ""; next
+		}
+		tolower($1) == "types:" { $1 = ""; t = $0 }
+		tolower($1) == "uris:" { $1 = ""; u = $0 }
+		tolower($1) == "suites:" { $1 = ""; s = $0 }')
+	[ -n "$m" ] || m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '
+		$1 != "deb" { next }
+		{ i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/ && i < NF) i++; i++ } }
+		$(i + 1) !~ /security/ { print $i; exit }')
+	[ -n "$m" ] || die "no Debian archive in /etc/apt/sources.list or sources.list.d: the workshop takes its mirror from there"
+	echo "${m%/}"
+}

@@ -74,6 +74,18 @@ ensure_identity() {
 	export GIT_AUTHOR_NAME=$GIT_COMMITTER_NAME GIT_AUTHOR_EMAIL=$GIT_COMMITTER_EMAIL
 }
 
+# as_series_sender CMD...: run CMD with the series' sender (the cover
+# letter's From:) as the committer, which is who format-patch puts on the
+# cover letter: the export round trip compares what the series is, not
+# who runs the gate.
+as_series_sender() {
+	local id name email
+	id=$(cover_identity)
+	[ -n "$id" ] || { "$@"; return; }
+	name=${id% <*} email=${id##*<}
+	GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=${email%>} "$@"
+}
+
 # apply_series DIR [BRANCH]: git am every patch onto DIR's HEAD; on BRANCH
 # (created, never reset: an existing branch of that name is an error) with
 # the cover letter as its description, or on a detached HEAD.

@@ -10,7 +10,7 @@ if [ -x "$dir/sparse" ]; then echo "$dir/sparse"; exit 0; fi
 	step "build sparse $VERSION from Debian's source package ($SUITE, download only)"
 	src=$CACHE/apt-$SUITE-src
 	mkdir -p "$src/lists/partial" "$src/cache/archives/partial" "$src/etc" "$CACHE/dl-sparse"
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $SUITE main" >"$src/etc/sources.list"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) $SUITE main" >"$src/etc/sources.list"
 	o=(-o "Dir::Etc::SourceList=$src/etc/sources.list" -o "Dir::Etc::SourceParts=$src/etc/none"
 	   -o "Dir::State::Lists=$src/lists" -o "Dir::Cache=$src/cache" -o APT::Sandbox::User=root)
 	cd "$CACHE/dl-sparse"
