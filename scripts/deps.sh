@@ -10,11 +10,11 @@ set -euo pipefail
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
       ccache sparse coccinelle python3 git rsync perl gawk busybox-static
       strace uuid-dev python3-ply python3-git dpkg-dev ocaml-nox file
-      libpython3.11-dev)
-# libpython3.11-dev: spatch (coccinelle) loads libpython3.11.so at run time
-# to run the kernel's Python-scripted rules, but the package depends on
-# neither it nor the library; without it coccicheck stops with
-# "Py.find_library: unable to find the Python library".
+      libpython3.11)
+# libpython3.11: spatch (coccinelle) loads it at run time for the kernel's
+# Python-scripted rules, but Debian's coccinelle does not depend on it;
+# without it coccicheck stops with "Py.find_library: unable to find the
+# Python library" (seen on a debootstrap --variant=minbase bookworm root).
 BPO_PKGS=(qemu-system-x86)
 
 missing=()
