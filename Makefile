@@ -14,7 +14,7 @@ help:
 	@echo "                on the base kernel, KUnit + selftests on the series, dmesg/taint"
 	@echo "make bench      base vs series: perf kernels, xen_gpc_bench in alternating"
 	@echo "                boots (BENCH_ROUNDS=5, BENCH_ARGS=\"-t 1\"; BENCH_FROM=N: the\n                first N patches instead of the base); prints a table"
-	@echo "make tree       build/linux: the base + series/ (git am), to edit and commit in"
+	@echo "make tree       build/linux: the base + the stack of series/ (git am), one branch per series"
 	@echo "make export     write build/linux's commits back to series/"
 	@echo "make deps       install the Debian packages the workshop needs"
 	@echo "make base       download and verify the pinned base (base/linux-source.lock)"

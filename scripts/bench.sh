@@ -2,7 +2,7 @@
 # make bench: the base and the series side by side.
 # Both kernels are built with the same perf config (config/perf.config: no
 # lockdep, KASAN or KUnit), booted under the same QEMU settings, and run the
-# series' benchmark program (tools/testing/selftests/kvm/x86/xen_gpc_bench)
+# workshop's benchmark (bench/xen_gpc_bench.c, built as x86/ws_xen_gpc_bench)
 # in turn, base then series, BENCH_ROUNDS times (default 5).  Prints, per
 # metric, the median and min-max of each kernel and the series/base ratio
 # of the medians; the table is also written to build/bench/table.md.
@@ -55,10 +55,8 @@ for k in base series; do
 	step_done
 done
 
-step "build the benchmark (the series' tools/testing/selftests/kvm/x86/xen_gpc_bench)"
-[ -f "$SRC/tools/testing/selftests/kvm/x86/xen_gpc_bench.c" ] ||
-	die "the series has no x86/xen_gpc_bench.c"
-run_logged "$LOGS/bench-selftests.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$B/selftests" x86/xen_gpc_bench
+step "build the benchmark (bench/xen_gpc_bench.c against the series' selftest library)"
+run_logged "$LOGS/bench-selftests.log" "$TOP/scripts/build-selftests.sh" "$SRC" "$OBJ" "$B/selftests" x86/ws_xen_gpc_bench
 step_done
 
 : >"$B/metrics.txt"
@@ -67,7 +65,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		step "round $r/$ROUNDS: boot the $k kernel, run xen_gpc_bench $ARGS"
 		V=$B/vm-$k-$r
 		mkdir -p "$V"
-		echo "xen_gpc_bench 1200 $B/selftests/x86/xen_gpc_bench $ARGS" >"$V/job"
+		echo "xen_gpc_bench 1200 $B/selftests/x86/ws_xen_gpc_bench $ARGS" >"$V/job"
 		"$TOP/scripts/vm-run.sh" "$B/$k.bzImage" "$V" 1500
 		grep -q '^ok 1 ' "$V/results.tap" ||
 			die "xen_gpc_bench failed on the $k kernel: $(tail -n 1 "$V/results.tap"); $V/logs/xen_gpc_bench.log"

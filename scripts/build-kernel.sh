@@ -3,11 +3,13 @@
 # Usage: build-kernel.sh SRC OBJ FLAVOR [make targets...]
 #   SRC     kernel source tree
 #   OBJ     build folder (O=)
-#   FLAVOR  "debug" (config/kvm-xen.config) or "perf" (the same without the
-#           debugging options, for benchmarks)
+#   FLAVOR  "debug" (config/kvm-xen.config), "perf" (the same without the
+#           debugging options, for benchmarks) or "modules" (tinyconfig +
+#           config/modules.config: KVM as modules with KVM_WERROR, not booted)
 # The config is defconfig + kvm_guest.config + config/kvm-xen.config
-# (+ config/perf.config for "perf"); every symbol the fragments set must
-# survive olddefconfig, or the build stops.
+# (+ config/perf.config for "perf"), or tinyconfig + config/modules.config;
+# every symbol the fragments set must survive olddefconfig, or the build
+# stops.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$1" && pwd) OBJ=$2 FLAVOR=$3
@@ -22,7 +24,13 @@ export KBUILD_BUILD_TIMESTAMP="2026-11-15" KBUILD_BUILD_USER=workshop KBUILD_BUI
 ccache -M 20G >/dev/null
 MK=(make -C "$SRC" O="$OBJ" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
 
+base_config=defconfig
 frags=("$SRC/kernel/configs/kvm_guest.config" "$TOP/config/kvm-xen.config")
+if [ "$FLAVOR" = modules ]; then
+	base_config=tinyconfig
+	# The first fragment is not checked (see below): this one must be.
+	frags=(/dev/null "$TOP/config/modules.config")
+fi
 if [ "$FLAVOR" = perf ]; then
 	# No KUnit, hence none of the series' KUnit suites.
 	frags+=("$TOP/config/perf.config")
@@ -34,9 +42,9 @@ else
 	done >"$OBJ/series.config"
 	frags+=("$OBJ/series.config")
 fi
-want=$(cat "${frags[@]}" | sha256sum | cut -c1-16)
+want=$( (echo "$base_config"; cat "${frags[@]}") | sha256sum | cut -c1-16)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.config.frags" 2>/dev/null)" != "$want" ]; then
-	"${MK[@]}" -s defconfig >/dev/null
+	"${MK[@]}" -s "$base_config" >/dev/null
 	(cd "$OBJ" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${frags[@]}" >/dev/null)
 	"${MK[@]}" -s olddefconfig >/dev/null
 	# Every CONFIG_ line of our fragments must hold in the final .config

@@ -3,7 +3,7 @@
 # Usage: build-selftests.sh SRC OBJ OUT [PROGRAM...]
 #   SRC  kernel source tree; OBJ  its kernel build folder (for the UAPI
 #   headers, installed there by "make headers"); OUT  where binaries go;
-#   PROGRAM  only these (e.g. x86/xen_gpc_bench), else all of them.
+#   PROGRAM  only these (e.g. x86/ws_xen_gpc_bench), else all of them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$1" && pwd) OBJ=$(cd "$2" && pwd) OUT=$3
@@ -27,7 +27,7 @@ for b in "$TOP"/bench/*.c; do
 		echo "tools/testing/selftests/kvm/x86/ws_*" >>"$exclude"
 	extra+=("x86/ws_$n")
 done
-# The tree's own extra programs (e.g. the series' xen_gpc_bench) and ours:
+# The tree's own extra programs and ours:
 # a variable given on the command line replaces the Makefile's list.
 tree_extra=$(sed -n 's/^TEST_GEN_PROGS_EXTENDED_x86 += //p' \
 	"$SRC/tools/testing/selftests/kvm/Makefile.kvm")

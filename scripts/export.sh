@@ -1,7 +1,9 @@
 #!/bin/bash
-# make export: write build/linux's commits since the base to series/ (the
-# cover letter keeps its subject and text: they live in the branch
-# description, which make tree set from series/0000-cover-letter.patch).
+# make export: write build/linux's stack of branches back to series/, one
+# folder per series (a cover letter keeps its subject and text: they live
+# in its branch's description, which make tree set from the cover letter).
+# The stack stays a stack when edited with "git rebase -i --update-refs"
+# from the top branch.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/series.sh"
@@ -18,7 +20,9 @@ step "export $T to series/"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export_series "$T" "$tmp"
-rm -f "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch
-cp "$tmp"/*.patch "$SERIES"/
-info "$(ls "$tmp" | wc -l) files in series/ (with the cover letter)"
+for d in $(series_dirs); do
+	rm -f "$d"/[0-9][0-9][0-9][0-9]-*.patch
+	cp "$tmp/$(basename "$d")"/*.patch "$d"/
+	info "series/$(basename "$d"): $(patches_of "$d" | wc -l) patches and a cover letter"
+done
 step_done

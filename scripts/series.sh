@@ -1,12 +1,27 @@
 # shellcheck shell=bash
-# Helpers shared by tree.sh, export.sh and gate.sh: where the series is and
-# how it goes onto a base. Sourced.
+# Helpers shared by tree.sh, export.sh, gate.sh and bench.sh: where the
+# series are and how they go onto a base. Sourced.
+#
+# series/ holds a stack of series, one folder each (series/N-name/: a
+# cover letter and its patches), applied in the order of N, each on the
+# head of the one before.  In build/linux each is a branch named after its
+# folder, each branch based on the one before.
 
 SERIES=$TOP/series
 # The base, as a per-worktree ref: in a scratch worktree of a KSRC
 # repository it is not seen by (and does not move for) any other worktree.
 WS_BASE=refs/worktree/ws-base
-series_patches() { ls "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-' || true; }
+# The series' folders, in stack order.
+series_dirs() {
+	local d
+	for d in "$SERIES"/[0-9]*-*/; do [ -d "$d" ] && echo "${d%/}"; done | sort -t/ -k1,1 -V
+}
+patches_of() { ls "$1"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-' || true; }
+# Every patch of the stack, in order.
+series_patches() { local d; for d in $(series_dirs); do patches_of "$d"; done; }
+# stack_branch DIR: the branch of series/DIR in a tree ("ws/" in front in
+# a KSRC repository, where the user's own branches live).
+stack_branch() { echo "${KSRC:+ws/}$(basename "$1")"; }
 
 # The base of the series: $KSRC's HEAD if given, else the pinned base.
 # Prints "REPO REV".
@@ -38,8 +53,8 @@ make_worktree() {
 
 # The cover letter's subject and blurb, as a branch description for
 # "git format-patch --cover-from-description=subject".
-cover_description() {
-	local c=$SERIES/0000-cover-letter.patch
+cover_description() { # cover_description DIR
+	local c=$1/0000-cover-letter.patch
 	[ -f "$c" ] || return 0
 	python3 - "$c" <<'PY'
 import re, sys, email
@@ -55,12 +70,12 @@ print(subj + "\n\n" + blurb.rstrip("\n"))
 PY
 }
 
-# The branch "make tree" works on.
-tree_branch() { if [ -n "${KSRC:-}" ]; then echo ws/pfncache-series; else echo series; fi; }
+# The branch "make tree" leaves checked out: the top of the stack.
+tree_branch() { stack_branch "$(series_dirs | tail -n 1)"; }
 
-# cover_identity: "Name <email>" from the cover letter's From: line.
+# cover_identity: "Name <email>" from the first cover letter's From: line.
 cover_identity() {
-	sed -n '/^From: /{s/^From: //;N;s/\n / /;s/\n.*//;p;q}' "$SERIES/0000-cover-letter.patch" 2>/dev/null
+	sed -n '/^From: /{s/^From: //;N;s/\n / /;s/\n.*//;p;q}' "$(series_dirs | head -n 1)/0000-cover-letter.patch" 2>/dev/null
 }
 # A committer identity for git am and format-patch: the machine's, or, on
 # a machine without one, the series' own (the cover letter's sender).
@@ -86,32 +101,37 @@ as_series_sender() {
 	GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=${email%>} "$@"
 }
 
-# apply_series DIR [BRANCH]: git am every patch onto DIR's HEAD; on BRANCH
-# (created, never reset: an existing branch of that name is an error) with
-# the cover letter as its description, or on a detached HEAD.
+# apply_series DIR [branches]: git am every series of the stack onto DIR's
+# HEAD, in order; with "branches", each on a new branch named after its
+# folder (never reset: an existing branch of that name is an error), with
+# its cover letter as the branch's description; else on a detached HEAD.
 # On failure name the patch and the files that did not apply.
 apply_series() {
-	local dir=$1 branch=${2:-} p out
+	local dir=$1 branches=${2:-} d b p out
 	ensure_identity
-	if [ -n "$branch" ]; then
-		git -C "$dir" checkout -q -b "$branch" ||
-			die "branch $branch exists in $dir: delete it, or export it first"
-		git -C "$dir" config "branch.$branch.description" "$(cover_description)"
-	fi
-	for p in $(series_patches); do
-		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
-			git -C "$dir" am --abort >/dev/null 2>&1 || true
-			echo "$out" | sed 's/^/        /' >&2
-			die "patch $(basename "$p") does not apply to $(git -C "$dir" rev-parse --short "$WS_BASE"): $(echo "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p;s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')"
+	for d in $(series_dirs); do
+		if [ -n "$branches" ]; then
+			b=$(stack_branch "$d")
+			git -C "$dir" checkout -q -b "$b" ||
+				die "branch $b exists in $dir: delete it, or export it first"
+			git -C "$dir" config "branch.$b.description" "$(cover_description "$d")"
 		fi
+		for p in $(patches_of "$d"); do
+			if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
+				git -C "$dir" am --abort >/dev/null 2>&1 || true
+				echo "$out" | sed 's/^/        /' >&2
+				die "patch $(basename "$d")/$(basename "$p") does not apply to $(git -C "$dir" rev-parse --short HEAD): $(echo "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p;s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')"
+			fi
+		done
 	done
 }
 
-# The subject prefix, "PATCH" or "PATCH vN": $SUBJECT_PREFIX if set (to
-# start a new version: SUBJECT_PREFIX="PATCH v4" make export), else the
-# one series/ already has, so that an unedited export is byte for byte.
-subject_prefix() {
-	local c=$SERIES/0000-cover-letter.patch
+# The subject prefix of series/DIR, "PATCH", "RFC PATCH vN"...:
+# $SUBJECT_PREFIX if set (to start a new version: SUBJECT_PREFIX="PATCH v4"
+# make export, for every series), else the one series/DIR already has, so
+# that an unedited export is byte for byte.
+subject_prefix() { # subject_prefix DIR
+	local c=$1/0000-cover-letter.patch
 	if [ -n "${SUBJECT_PREFIX:-}" ]; then
 		echo "$SUBJECT_PREFIX"
 	elif [ -f "$c" ]; then
@@ -121,17 +141,27 @@ subject_prefix() {
 	fi
 }
 
-# export_series DIR OUTDIR: format-patch DIR's base..HEAD into OUTDIR.
-# Deterministic: the cover letter's date is the last commit's author date,
+# export_series DIR OUTDIR: format-patch each series of the stack from
+# DIR's branches into OUTDIR/<its folder>: the range from the branch
+# before (the base, for the first) to its branch, with base-commit: the
+# base and a prerequisite-patch-id: for every patch of the series before.
+# Deterministic: a cover letter's date is its last commit's author date,
 # commit ids are zeroed, index lines have 12 digits, no git version line.
 export_series() {
-	local dir=$1 out=$2 prefix
-	prefix=$(subject_prefix)
+	local dir=$1 out=$2 prev=$WS_BASE d b
 	ensure_identity
-	mkdir -p "$out"
-	GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%aD HEAD) \
-		git -C "$dir" -c core.abbrev=12 format-patch -q --cover-letter \
-		--cover-from-description=subject --zero-commit --no-signature \
-		--subject-prefix="${prefix:-PATCH}" \
-		--base="$WS_BASE" -o "$out" "$WS_BASE..HEAD"
+	for d in $(series_dirs); do
+		b=$(stack_branch "$d")
+		git -C "$dir" rev-parse -q --verify "refs/heads/$b" >/dev/null ||
+			die "$dir has no branch $b for series/$(basename "$d")"
+		git -C "$dir" merge-base --is-ancestor "$prev" "$b" ||
+			die "$b is not based on $prev: rebase the top branch with --update-refs to keep the stack"
+		mkdir -p "$out/$(basename "$d")"
+		GIT_COMMITTER_DATE=$(git -C "$dir" log -1 --format=%aD "$b") \
+			git -C "$dir" -c core.abbrev=12 format-patch -q --cover-letter \
+			--cover-from-description=subject --zero-commit --no-signature \
+			--subject-prefix="$(subject_prefix "$d")" \
+			--base="$WS_BASE" -o "$out/$(basename "$d")" "$prev..$b"
+		prev=$b
+	done
 }
