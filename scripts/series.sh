@@ -141,6 +141,29 @@ subject_prefix() { # subject_prefix DIR
 	fi
 }
 
+# stable_prerequisites DIR REV COVER: the cover's prerequisite-patch-id:
+# lines, one per commit of base..REV in order, as "git patch-id --stable"
+# computes them, which is what b4 and the kernel's documentation use; git
+# 2.39's format-patch --base writes a different id for some patches that
+# touch several files.
+stable_prerequisites() {
+	local dir=$1 rev=$2 cover=$3 c ids
+	grep -q '^prerequisite-patch-id: ' "$cover" || return 0
+	ids=$(for c in $(git -C "$dir" rev-list --reverse "$WS_BASE..$rev"); do
+		git -C "$dir" show "$c" | git -C "$dir" patch-id --stable | cut -d' ' -f1
+	done)
+	[ "$(grep -c '^prerequisite-patch-id: ' "$cover")" = "$(echo "$ids" | wc -l)" ] ||
+		die "$cover: format-patch listed another number of prerequisites than base..$rev has"
+	python3 - "$cover" "$ids" <<'PY'
+import sys
+path, ids = sys.argv[1], sys.argv[2].split()
+lines = open(path, encoding="utf-8").read().split("\n")
+it = iter(ids)
+lines = ["prerequisite-patch-id: " + next(it) if l.startswith("prerequisite-patch-id: ") else l for l in lines]
+open(path, "w", encoding="utf-8").write("\n".join(lines))
+PY
+}
+
 # export_series DIR OUTDIR: format-patch each series of the stack from
 # DIR's branches into OUTDIR/<its folder>: the range from the branch
 # before (the base, for the first) to its branch, with base-commit: the
@@ -162,6 +185,7 @@ export_series() {
 			--cover-from-description=subject --zero-commit --no-signature \
 			--subject-prefix="$(subject_prefix "$d")" \
 			--base="$WS_BASE" -o "$out/$(basename "$d")" "$prev..$b"
+		stable_prerequisites "$dir" "$prev" "$out/$(basename "$d")/0000-cover-letter.patch"
 		prev=$b
 	done
 }
