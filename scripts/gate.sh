@@ -350,6 +350,62 @@ write_job() {
 # splat_of DIR NAME: the first bug line the kernel logged during test NAME.
 splat_of() { { "$TOP/scripts/dmesg-scan.sh" "$1/dmesg/${2//\//_}.txt" 2>/dev/null || true; } | head -n 1; }
 
+# KUnit reproducers (tests/kunit-reproducers.txt) force an interleaving
+# with a hook of the series, so they cannot run on the base: each must fail
+# on the series up to its case with its fix reverted.  One kernel for all
+# of them: the series up to the last of their cases, every fix reverted.
+kunit_reverted() {
+	local l kcase fix expect finding c t at=-1 i fixes=() cases=() exps=() finds=() kv=$G/vm-reverted
+	while IFS='|' read -r kcase fix expect finding; do
+		kcase=$(echo $kcase) fix=$(echo $fix) expect=$(echo "$expect" | sed 's/^ *//;s/ *$//') finding=$(echo $finding)
+		c=$(git -C "$SRC" log --format='%H %s' "$WS_BASE..$HEAD_SHA" | awk -v s="$fix" 'substr($0, 42) == s { print $1; exit }')
+		t=$(git -C "$SRC" log --reverse --format=%H -S"${kcase#*.}(" "$WS_BASE..$HEAD_SHA" -- | head -n 1)
+		if [ -z "$c" ] || [ -z "$t" ]; then
+			record fail "fails with its fix reverted: $kcase" "no commit ${c:+adds the case}${c:-has the subject \"$fix\"}"
+			continue
+		fi
+		for i in "${!COMMITS[@]}"; do [ "${COMMITS[$i]}" = "$t" ] && ((i > at)) && at=$i; done
+		fixes+=("$c") cases+=("$kcase") exps+=("$expect") finds+=("$finding")
+	done < <(grep -vE '^[[:space:]]*(#|$)' "$TOP/tests/kunit-reproducers.txt")
+	((${#cases[@]})) || return 0
+	info "the series up to patch $((at + 1)) ($(patch_name "$at")), ${#fixes[@]} fixes reverted"
+	git -C "$SRC" checkout -q --detach "${COMMITS[$at]}"
+	# Newest fix first, so that each revert applies to what followed it.
+	for c in $(git -C "$SRC" rev-list --reverse "$WS_BASE..${COMMITS[$at]}" | tac); do
+		[[ " ${fixes[*]} " == *" $c "* ]] || continue
+		if ! git -C "$SRC" revert --no-commit "$c" >>"$LOGS/kunit-reverted-revert.log" 2>&1; then
+			git -C "$SRC" revert --abort >/dev/null 2>&1 || git -C "$SRC" reset -q --hard
+			for kcase in "${cases[@]}"; do
+				record fail "fails with its fix reverted: $kcase" "the fix \"$(git -C "$SRC" log -1 --format=%s "$c")\" does not revert at patch $((at + 1)): $LOGS/kunit-reverted-revert.log"
+			done
+			return 0
+		fi
+	done
+	build reverted "$LOGS/build-kunit-reverted.log" bzImage
+	cp "$OBJ/arch/x86/boot/bzImage" "$G/reverted.bzImage"
+	git -C "$SRC" reset -q --hard
+	git -C "$SRC" checkout -q --detach "$HEAD_SHA"
+	mkdir -p "$kv"
+	: >"$kv/job" # KUnit only: the built-in suites run at boot
+	"$TOP/scripts/vm-run.sh" "$G/reverted.bzImage" "$kv" "$VM_TIMEOUT"
+	python3 "$SRC/tools/testing/kunit/kunit.py" parse "$kv/console.log" >"$LOGS/kunit-reverted.log" 2>&1 || true
+	for i in "${!cases[@]}"; do
+		kcase=${cases[$i]}
+		if ! grep -qE "\[FAILED\] ${kcase#*.}\$" "$LOGS/kunit-reverted.log"; then
+			record fail "fails with its fix reverted: $kcase" "it did not fail (${finds[$i]}); $LOGS/kunit-reverted.log"
+		elif ! grep -qE "${exps[$i]}" "$LOGS/kunit-reverted.log"; then
+			record fail "fails with its fix reverted: $kcase" "it failed, but not as expected (/${exps[$i]}/); $LOGS/kunit-reverted.log"
+		else
+			record ok "fails with its fix reverted: $kcase" "${finds[$i]}"
+		fi
+	done
+}
+if [ "$MODE" = test ] && [ -s "$TOP/tests/kunit-reproducers.txt" ]; then
+	step "KUnit reproducers: the series with their fixes reverted"
+	kunit_reverted
+	step_done
+fi
+
 if [ "$MODE" = test ]; then
 	step "boot the base kernel: every reproducer must fail there"
 	V=$G/vm-base
