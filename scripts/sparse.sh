@@ -11,8 +11,13 @@ if [ -x "$dir/sparse" ]; then echo "$dir/sparse"; exit 0; fi
 	src=$CACHE/apt-$SUITE-src
 	mkdir -p "$src/lists/partial" "$src/cache/archives/partial" "$src/etc" "$CACHE/dl-sparse"
 	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) $SUITE main" >"$src/etc/sources.list"
+	# Check-Valid-Until=false: a mirror that is a snapshot serves sid's
+	# Release past its Valid-Until (seen here: "expired (invalid since
+	# 31d)"), and apt then refuses the whole suite.  Its signature is still
+	# checked, and the tarball's sha256 is pinned (base/sparse.lock).
 	o=(-o "Dir::Etc::SourceList=$src/etc/sources.list" -o "Dir::Etc::SourceParts=$src/etc/none"
-	   -o "Dir::State::Lists=$src/lists" -o "Dir::Cache=$src/cache" -o APT::Sandbox::User=root)
+	   -o "Dir::State::Lists=$src/lists" -o "Dir::Cache=$src/cache" -o APT::Sandbox::User=root
+	   -o Acquire::Check-Valid-Until=false)
 	cd "$CACHE/dl-sparse"
 	if ! echo "$ORIG_SHA256  $ORIG" | sha256sum -c --status 2>/dev/null; then
 		run_logged "$LOGS/sparse-apt.log" apt-get "${o[@]}" update
