@@ -59,7 +59,7 @@ summary() {
 		printf '    %-22s %3d passed, %d failed, %d skipped\n' "$kind" $((k_ok - k_sk)) "$k_f" "$k_sk"
 	done
 	if ((f)); then
-		grep '^not ok - ' "$RES" | sed 's/^not ok - /    failed: /'
+		{ grep '^not ok - ' "$RES" || true; } | sed 's/^not ok - /    failed: /'
 		((rc == 0)) || echo "    failed: step '$STEP_NAME' stopped the gate (see above)"
 	fi
 	echo "$((p - s)) passed, $f failed, $s skipped"
@@ -239,7 +239,7 @@ mbuild() { # mbuild LOG: vmlinux and the modules, KVM as modules, at the checkou
 if [ "$MODE" = test ]; then
 	step "build the base with KVM as modules (tinyconfig, KVM_WERROR=y)"
 	mbuild "$LOGS/build-modules-base.log"
-	record ok "build (KVM=m): base"
+	record ok "build: base, KVM=m"
 	step_done
 fi
 last=$((${#COMMITS[@]} - 1))
@@ -358,8 +358,10 @@ kunit_reverted() {
 	local l kcase fix expect finding c t at=-1 i fixes=() cases=() exps=() finds=() kv=$G/vm-reverted
 	while IFS='|' read -r kcase fix expect finding; do
 		kcase=$(echo $kcase) fix=$(echo $fix) expect=$(echo "$expect" | sed 's/^ *//;s/ *$//') finding=$(echo $finding)
-		c=$(git -C "$SRC" log --format='%H %s' "$WS_BASE..$HEAD_SHA" | awk -v s="$fix" 'substr($0, 42) == s { print $1; exit }')
-		t=$(git -C "$SRC" log --reverse --format=%H -S"${kcase#*.}(" "$WS_BASE..$HEAD_SHA" -- | head -n 1)
+		# (No early exit from a pipe: under pipefail, git's SIGPIPE
+		# would stop the gate.)
+		c=$(git -C "$SRC" log --format='%H %s' "$WS_BASE..$HEAD_SHA" | awk -v s="$fix" 'substr($0, 42) == s && !n++ { print $1 }')
+		t=$(git -C "$SRC" log --reverse --format=%H -S"${kcase#*.}(" "$WS_BASE..$HEAD_SHA" -- | sed -n 1p)
 		if [ -z "$c" ] || [ -z "$t" ]; then
 			record fail "fails with its fix reverted: $kcase" "no commit ${c:+adds the case}${c:-has the subject \"$fix\"}"
 			continue
