@@ -27,7 +27,34 @@ qemu_ok() {
 		dpkg --compare-versions "$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || echo 0)" ge 1:8.0
 }
 
+# checkpatch.pl runs scripts/spdxcheck.py on every patch that adds a file,
+# with the first python3 on PATH.  Where that is not Debian's (pyenv on
+# these machines), it lacks ply and GitPython and spdxcheck dies with a
+# traceback instead of checking the SPDX line.  Let that interpreter see
+# Debian's python3-ply and python3-git, and nothing else: a .pth file in
+# its site-packages naming a folder of links to those four packages.
+python_shim() {
+	local py site d=$CACHE/python-debian m
+	py=$(PATH=$USER_PATH command -v python3 || true)
+	[ -n "$py" ] && [ "$(readlink -f "$py")" != "$(readlink -f /usr/bin/python3)" ] || return 0
+	# A pyenv shim needs the user's PATH to find its interpreter.
+	pyrun() { PATH=$USER_PATH "$py" "$@"; }
+	pyrun -c 'import ply, git' 2>/dev/null && return 0
+	site=$(pyrun -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') || return 0
+	mkdir -p "$d"
+	for m in ply git gitdb smmap; do
+		[ -d "/usr/lib/python3/dist-packages/$m" ] && ln -sfn "/usr/lib/python3/dist-packages/$m" "$d/$m"
+	done
+	echo "$d" >"$site/kvm-pfncache-debian-python.pth"
+	if pyrun -c 'import ply, git' 2>/dev/null; then
+		info "python3 on PATH ($py) now sees Debian's ply and GitPython (for checkpatch's spdxcheck)"
+	else
+		info "python3 on PATH ($py) still cannot import ply and git: checkpatch's spdxcheck will fail with it"
+	fi
+}
+
 if ((${#missing[@]} == 0)) && qemu_ok; then
+	python_shim
 	exit 0
 fi
 step "install Debian packages"
@@ -56,4 +83,5 @@ if ! qemu_ok; then
 	qemu_ok || die "QEMU >= 8.0 not installed; see $LOGS/apt-install-bpo.log"
 fi
 info "$(qemu-system-x86_64 --version | head -n 1)"
+python_shim
 step_done

@@ -16,6 +16,8 @@ JOBS=${JOBS:-$(nproc)}
 # The kernel's Python tools (checkpatch's spdxcheck, kunit.py, kernel-doc)
 # run with Debian's python3, whose modules (python3-ply, python3-git) come
 # from Debian packages, whatever python3 comes first in PATH.
+# USER_PATH: the PATH we were called with (deps.sh looks at its python3).
+USER_PATH=${USER_PATH:-$PATH}
 if [ -x /usr/bin/python3 ]; then
 	mkdir -p "$BUILD/bin"
 	ln -sf /usr/bin/python3 "$BUILD/bin/python3"
